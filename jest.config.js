@@ -1,1 +1,8 @@
-module.exports = { preset: "ts-jest", testEnvironment: "node", roots: ["<rootDir>/test", "<rootDir>/provider"] };
+/** @type {import('jest').Config} */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  roots: ["<rootDir>/test", "<rootDir>/provider"],
+  globalSetup: "<rootDir>/test/harness/global-setup.ts",
+  testTimeout: 120000,
+};
