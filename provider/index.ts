@@ -1,1 +1,3 @@
-export {};
+import * as torque from "./torque";
+
+export { torque };

@@ -25,14 +25,12 @@ const UNKNOWN = rpc.unknownValue as string;
 const SECRET = rpc.specialSecretSig as string;
 const SIG = rpc.specialSigKey as string;
 
-const programDir = process.cwd();
+const installed = path.join(process.cwd(), "node_modules", PACKAGE);
 const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const resolveFilename = moduleInternals._resolveFilename;
 moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]) {
-  if (request === PACKAGE || request.startsWith(`${PACKAGE}/`)) {
-    return resolveFilename.call(this, require.resolve(request, { paths: [programDir] }));
-  }
-  return resolveFilename.call(this, request, ...rest);
+  const fromPackage = request === PACKAGE || request.startsWith(`${PACKAGE}/`);
+  return resolveFilename.call(this, fromPackage ? installed + request.slice(PACKAGE.length) : request, ...rest);
 };
 
 let nextId = 0;

@@ -2,7 +2,8 @@ import * as crypto from "node:crypto";
 import { CheckFailure, HostCallError, ProviderHost } from "./host";
 import { LanguageHost, programDir } from "./program";
 import type { Props, Registration, RegistrationReply } from "./protocol";
-import { Limiter } from "./limiter";
+import { Limiter } from "../../provider/core/limiter";
+import { canonical } from "../../provider/core/wire";
 
 export type Op = "create" | "update" | "replace" | "same" | "delete" | "import" | "refresh-update" | "refresh-delete";
 export interface Step { urn: string; op: Op }
@@ -215,7 +216,7 @@ class Operation {
         return reply(state.get(reg.urn)!);
       }
       const diff = await this.host.diff(reg.urn, old.id, old.outputs, checked, old.inputs);
-      const changed = diff.changes === "unknown" ? !sameJson(old.inputs, checked) : diff.changes === "some";
+      const changed = diff.changes === "unknown" ? canonical(old.inputs) !== canonical(checked) : diff.changes === "some";
       if (!changed) {
         this.steps.push({ urn: reg.urn, op: "same" });
         if (!preview) state.set(reg.urn, { ...old, inputs: checked, secretInputs: reg.secretKeys, secretOutputs });
@@ -339,18 +340,6 @@ class CheckFailed extends Error {
 
 function cloneState(state: Map<string, ResourceState>): Map<string, ResourceState> {
   return new Map([...state].map(([urn, r]) => [urn, structuredClone(r)]));
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Props)[k])]));
-  }
-  return value;
 }
 
 /** Steps that change something (what `--expect-no-changes` fails on). */

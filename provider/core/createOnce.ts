@@ -1,0 +1,34 @@
+import { ProviderError } from "./errors";
+
+export interface CreateOnce {
+  /** "Torque repository provider gitlab-1", for messages. */
+  what: string;
+  /** Sends the create; resolves to the new object's id. */
+  post(): Promise<string>;
+  /** Looks the object up by its unique name: its id and whether it is the one we sent. */
+  find(): Promise<{ id: string; matches: boolean } | undefined>;
+}
+
+/**
+ * A create is not idempotent: after an ambiguous failure (timeout, reset, 5xx, lost answer)
+ * the object may exist. Look it up by name before trying again; adopt it when it is the one
+ * we sent, fail clearly when it differs. Never two registrations.
+ */
+export async function createOnce(op: CreateOnce, attempts = 3): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op.post();
+    } catch (err) {
+      if (!(err instanceof ProviderError && err.ambiguous)) throw err;
+      const existing = await op.find();
+      if (existing?.matches) return existing.id;
+      if (existing) {
+        throw new ProviderError(
+          `${op.what} exists (id ${existing.id}) but differs from what was sent after an interrupted create; adopt it with the resource option import: "${existing.id}" or delete it, then run pulumi up again.`,
+        );
+      }
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}

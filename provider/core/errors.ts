@@ -1,0 +1,39 @@
+import { redact } from "./secrets";
+
+/**
+ * An error meant for the user: one sentence naming the property or endpoint, what is wrong
+ * and how to fix it. The provider host prints thrown errors as `${e}: ${e.stack}`; these
+ * print as `pulumi-gitlab-sources: <message>`, never a stack trace.
+ */
+export class ProviderError extends Error {
+  /** The server may have applied the request although it failed (timeout, reset, 5xx on a POST). */
+  readonly ambiguous: boolean;
+
+  constructor(message: string, options: { ambiguous?: boolean } = {}) {
+    super(redact(message));
+    this.ambiguous = options.ambiguous ?? false;
+    Object.defineProperty(this, "stack", { value: this.message, enumerable: false });
+  }
+
+  toString(): string {
+    return "pulumi-gitlab-sources";
+  }
+}
+
+/**
+ * The object was created but did not become ready (for example a repository whose sync
+ * ended in Error). The host turns `id`, `properties` and `reasons` into the engine's
+ * ErrorResourceInitFailed, so the engine keeps the resource in state: nothing is orphaned.
+ */
+export class PartialCreateError extends ProviderError {
+  constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>, readonly reasons: string[] = [message]) {
+    super(message);
+  }
+}
+
+/** Turns anything thrown into a ProviderError whose message carries no secret and no stack. */
+export function asProviderError(err: unknown, context: string): ProviderError {
+  if (err instanceof ProviderError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderError(`${context}: ${message}`);
+}

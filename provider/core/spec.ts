@@ -1,0 +1,40 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * What a resource is, independent of how it talks to its API: its inputs and outputs as zod
+ * schemas (validation, TypeScript types and schema.json all come from them) and how changes
+ * to them behave.
+ */
+export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  /** `torque:RepositoryProvider`: the module and type in schema.json and messages. */
+  token: string;
+  description: string;
+  inputs: z.ZodObject<Shape>;
+  /** Outputs that are not inputs (state holds both). */
+  computed: z.ZodObject<z.ZodRawShape>;
+  /** Inputs whose change replaces the object because the API cannot change them in place. */
+  replaceOnChanges: (keyof Shape & string)[];
+  /** The API keeps this unique: a replace that keeps its value must delete first. */
+  uniqueBy?: keyof Shape & string;
+  /** Inputs that only steer the provider (preflight, timeouts): never part of a diff. */
+  localInputs: (keyof Shape & string)[];
+  /** Outputs stored as secrets (passed as `additionalSecretOutputs`). */
+  secretOutputs: string[];
+}
+
+export type Args<S extends ResourceSpec> = z.output<S["inputs"]>;
+export type State<S extends ResourceSpec> = z.output<S["inputs"]> & z.output<S["computed"]>;
+
+/** The program-side arguments: each property may be an Output. */
+export type InputArgs<T> = {
+  [K in keyof T]: T[K] extends (infer E)[] | undefined ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<NonNullable<T[K]>>;
+};
+
+/** The outputs of a resource class, derived from its spec. */
+export type OutputProps<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** Why a string is not a plain http(s) URL of a server, or undefined when it is one. */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute http(s) URL such as https://gitlab.example.com/";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `must use http or https, not ${url.protocol.replace(":", "")}`;
+  if (!url.hostname) return "must name a host";
+  if (url.username || url.password) return "must not contain user info (user:password@); give credentials as token";
+  if (url.search) return "must not have a query (?...)";
+  if (url.hash || value.includes("#")) return "must not have a fragment (#...)";
+  return undefined;
+}
+
+/** `scheme://host[:port]/path` with a lower-case scheme and host, no default port, no trailing slash. */
+export function normalizeUrl(value: string): string {
+  const url = new URL(value);
+  const path = url.pathname.replace(/\/+$/, "");
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** A server or repository URL input: validated, then normalised so equal URLs never differ. */
+export function urlInput(shape: { trailingSlash: boolean; extraRule?: (url: URL) => string | undefined }) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = httpUrlProblem(value) ?? shape.extraRule?.(new URL(value));
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (got "${value}").` });
+    })
+    .transform((value) => normalizeUrl(value) + (shape.trailingSlash ? "/" : ""));
+}
+
+/** Whether `url` lies strictly below the server root `base` (both normalised). */
+export function isUnder(url: string, base: string): boolean {
+  const root = base.endsWith("/") ? base : `${base}/`;
+  return url.startsWith(root) && url.length > root.length;
+}

@@ -1,0 +1,46 @@
+import { PersonalAccessTokens, Projects } from "@gitbeaker/rest";
+import { requesterFor } from "./requester";
+
+/** GitLab checks answer within this, or fail with a message naming the host. */
+export const GITLAB_TIMEOUT_MS = 10_000;
+
+export interface TokenInfo {
+  scopes: string[];
+  /** "YYYY-MM-DD" or null when the token never expires. */
+  expiresAt: string | null;
+  active: boolean;
+}
+
+export interface ProjectInfo {
+  pathWithNamespace: string;
+  archived: boolean;
+  defaultBranch: string | null;
+}
+
+/** The two GitLab calls the connectivity test needs, through gitbeaker. */
+export class GitLabApi {
+  private readonly options: { host: string; token: string; requesterFn: ReturnType<typeof requesterFor> };
+
+  /** `root`: the server URL with its relative root, if any, without a trailing slash. */
+  constructor(root: string, token: string, caBundle?: string) {
+    this.options = { host: root, token, requesterFn: requesterFor({ timeoutMs: GITLAB_TIMEOUT_MS, caBundle }) };
+  }
+
+  async tokenSelf(): Promise<TokenInfo> {
+    const body = (await new PersonalAccessTokens(this.options).show()) as unknown as Record<string, unknown>;
+    return {
+      scopes: Array.isArray(body.scopes) ? body.scopes.map(String) : [],
+      expiresAt: typeof body.expires_at === "string" ? body.expires_at : null,
+      active: body.active !== false && body.revoked !== true,
+    };
+  }
+
+  async project(path: string): Promise<ProjectInfo> {
+    const body = (await new Projects(this.options).show(path)) as unknown as Record<string, unknown>;
+    return {
+      pathWithNamespace: String(body.path_with_namespace ?? path),
+      archived: body.archived === true,
+      defaultBranch: typeof body.default_branch === "string" ? body.default_branch : null,
+    };
+  }
+}

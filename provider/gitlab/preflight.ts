@@ -1,0 +1,182 @@
+import * as crypto from "node:crypto";
+import type { CheckFailure } from "../core/spec";
+import { warn } from "../core/log";
+import { rememberSecret } from "../core/secrets";
+import { TransportError } from "../http/client";
+import { GitLabApi, ProjectInfo, TokenInfo } from "./api";
+import { GitLabResponseError } from "./requester";
+
+/** What each platform needs of the token: every group must be covered by one of its scopes. */
+export const requiredScopes = {
+  enos: [["api"], ["read_user"], ["read_repository"]],
+  torque: [["read_api", "api"], ["read_repository"]],
+} as const;
+export type Target = keyof typeof requiredScopes;
+
+export interface GitLabCheck {
+  /** Candidate server roots, most likely first (no trailing slash); the first that answers as GitLab is used. */
+  roots: string[];
+  /** The input that names the server, blamed for server problems. */
+  rootProperty: string;
+  token: string;
+  projects: { url: string; property: string }[];
+  target: Target;
+  /** New or changed resource: token, scopes and projects. Otherwise only the token (it rots silently). */
+  full: boolean;
+  caBundle?: string;
+}
+
+export interface PreflightResult {
+  failures: CheckFailure[];
+  warnings: string[];
+  /** The root that answered as GitLab. */
+  root?: string;
+}
+
+type TokenOutcome = { info: TokenInfo } | { notGitLab: string } | { failure: CheckFailure };
+
+// Per provider process: a stack of 500 sources sharing one token asks about it once.
+const tokenChecks = new Map<string, Promise<TokenOutcome>>();
+const projectChecks = new Map<string, Promise<ProjectInfo | GitLabResponseError | TransportError>>();
+
+function cacheKey(...parts: string[]): string {
+  return crypto.createHash("sha256").update(parts.join("\n")).digest("hex");
+}
+
+function memo<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = compute();
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+/** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
+export async function checkGitLab(check: GitLabCheck): Promise<PreflightResult> {
+  rememberSecret(check.token);
+  let outcome: TokenOutcome | undefined;
+  let root = check.roots[0];
+  for (root of check.roots) {
+    outcome = await memo(tokenChecks, cacheKey(root, check.token), () => checkToken(root, check));
+    if (!("notGitLab" in outcome)) break;
+  }
+  if (!outcome) return { failures: [], warnings: [] };
+  if ("notGitLab" in outcome) return { failures: [{ property: check.rootProperty, reason: outcome.notGitLab }], warnings: [] };
+  if ("failure" in outcome) return { failures: [outcome.failure], warnings: [] };
+
+  const result: PreflightResult = { ...judgeToken(outcome.info, check.target, new URL(root).host), root };
+  if (!check.full || result.failures.length > 0) return result;
+  for (const project of check.projects) {
+    const path = projectPath(root, project.url);
+    const found = await memo(projectChecks, cacheKey(root, check.token, path), () =>
+      new GitLabApi(root, check.token, check.caBundle).project(path).catch((err: unknown) => {
+        if (err instanceof GitLabResponseError || err instanceof TransportError) return err;
+        throw err;
+      }),
+    );
+    judgeProject(found, path, project.property, root, result);
+  }
+  return result;
+}
+
+async function checkToken(root: string, check: GitLabCheck): Promise<TokenOutcome> {
+  const host = new URL(root).host;
+  try {
+    return { info: await new GitLabApi(root, check.token, check.caBundle).tokenSelf() };
+  } catch (err) {
+    if (err instanceof TransportError) return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: ${err.message}` } };
+    if (!(err instanceof GitLabResponseError)) throw err;
+    const scopes = describeScopes(check.target);
+    if (!err.isJson) {
+      return { notGitLab: `${check.rootProperty}: ${root}/api/v4 is not a GitLab API (it answered ${err.status} with ${err.body.trimStart().startsWith("<") ? "HTML" : "a body that is not JSON"}); check the server URL and its relative URL root, if any (for example https://host/gitlab).` };
+    }
+    if (err.status === 401) {
+      return { failure: { property: "token", reason: `token is invalid, expired or revoked (GitLab at ${host} answered 401); create a new access token with ${scopes} and set it.` } };
+    }
+    if (err.status === 400) {
+      return { failure: { property: "token", reason: `token is not a personal, project or group access token (GitLab at ${host} answered 400, as it does for OAuth tokens); create an access token with ${scopes}.` } };
+    }
+    if (err.status === 404) {
+      return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${root} has no /personal_access_tokens/self (404): the URL is wrong or GitLab is older than 15.5; check the URL, or set preflight to "off" for an old GitLab.` } };
+    }
+    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}; check the server and try again.` } };
+  }
+}
+
+function judgeToken(info: TokenInfo, target: Target, host: string): PreflightResult {
+  const failures: CheckFailure[] = [];
+  const warnings: string[] = [];
+  const missing = requiredScopes[target].filter((group) => !group.some((s) => info.scopes.includes(s)));
+  if (missing.length > 0) {
+    const names = missing.map((g) => g.join(" or ")).join(", ");
+    failures.push({ property: "token", reason: `token lacks scope ${names} (it has ${info.scopes.join(", ") || "none"}); add it in GitLab at ${host} or create a token with ${describeScopes(target)}.` });
+  }
+  if (info.expiresAt) {
+    const days = Math.round((Date.parse(`${info.expiresAt}T00:00:00Z`) - Date.parse(`${today()}T00:00:00Z`)) / 86_400_000);
+    if (days < 0 || !info.active) {
+      failures.push({ property: "token", reason: `token expired on ${info.expiresAt}; create a new token with ${describeScopes(target)} and set it.` });
+    } else if (target === "torque") {
+      warnings.push(`token expires on ${info.expiresAt}: Torque expects a token without an expiration date, so renew it before then (or have an administrator allow non-expiring tokens).`);
+    } else if (days <= 30) {
+      warnings.push(`token expires on ${info.expiresAt} (in ${days} days); renew it before then or EnOS will lose access to the repository.`);
+    }
+  }
+  return { failures, warnings };
+}
+
+function judgeProject(found: ProjectInfo | GitLabResponseError | TransportError, path: string, property: string, root: string, result: PreflightResult): void {
+  const host = new URL(root).host;
+  if (found instanceof TransportError) {
+    result.failures.push({ property, reason: `${property}: ${found.message}` });
+  } else if (found instanceof GitLabResponseError) {
+    if (found.status === 404) {
+      result.failures.push({ property, reason: `${property}: project ${path} is missing on ${host} or not visible to this token (GitLab answers 404 for both); check the path and that the token's user can see the project.` });
+    } else if (found.status === 403) {
+      result.failures.push({ property: "token", reason: `token may not read project ${path} (GitLab at ${host} answered 403${suffix(found.gitlabMessage)}); give it scope read_api or api.` });
+    } else {
+      result.failures.push({ property, reason: `${property}: GitLab at ${host} answered ${found.status} for project ${path}${suffix(found.gitlabMessage)}; check the server and try again.` });
+    }
+  } else if (found.archived) {
+    result.warnings.push(`project ${path} on ${host} is archived: it is read-only until it is unarchived.`);
+  }
+}
+
+/** `namespace/project` of a repository URL below a GitLab root (no `.git`, no trailing slash). */
+export function projectPath(root: string, url: string): string {
+  const rootPath = new URL(root).pathname.replace(/\/+$/, "");
+  const path = new URL(url).pathname.replace(/\/+$/, "").replace(/\.git$/, "");
+  return decodeURIComponent(path.startsWith(`${rootPath}/`) ? path.slice(rootPath.length + 1) : path.replace(/^\//, ""));
+}
+
+/**
+ * Candidate roots for a project URL whose server root is not given: the origin, then the
+ * origin with the first path segment as a relative URL root (`https://host/gitlab/ns/project`).
+ */
+export function candidateRoots(projectUrl: string): string[] {
+  const url = new URL(projectUrl);
+  const segments = url.pathname.split("/").filter(Boolean);
+  return segments.length >= 3 ? [url.origin, `${url.origin}/${segments[0]}`] : [url.origin];
+}
+
+export type PreflightMode = "strict" | "warn" | "off";
+
+/** strict: problems fail the check and warnings go to the log; warn: everything goes to the log. */
+export function applyMode(mode: PreflightMode, result: PreflightResult): CheckFailure[] {
+  for (const w of result.warnings) warn(w);
+  if (mode === "strict") return result.failures;
+  for (const f of result.failures) warn(`preflight (warn mode): ${f.reason}`);
+  return [];
+}
+
+function describeScopes(target: Target): string {
+  return `scopes ${requiredScopes[target].map((g) => g[0]).join(", ")}`;
+}
+
+function suffix(message: string): string {
+  return message ? ` "${message}"` : "";
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -1,0 +1,50 @@
+import { createRequesterFn } from "@gitbeaker/requester-utils";
+import { clientFor, Method } from "../http/client";
+
+/** A GitLab answer outside 2xx, or one that is not JSON where JSON belongs. */
+export class GitLabResponseError extends Error {
+  constructor(readonly status: number, readonly body: string, readonly isJson: boolean, readonly path: string) {
+    super(`GitLab answered ${status} to GET ${path}`);
+  }
+
+  /** The `message` or `error` field of a GitLab JSON error body. */
+  get gitlabMessage(): string {
+    try {
+      const parsed = JSON.parse(this.body) as { message?: unknown; error?: unknown; error_description?: unknown };
+      return String(parsed.error_description ?? parsed.message ?? parsed.error ?? "");
+    } catch {
+      return "";
+    }
+  }
+}
+
+/**
+ * gitbeaker's requester on the shared HTTP layer, so GitLab calls get the same timeouts,
+ * retries, proxy and CA handling, and error redaction as the Torque and EnOS calls.
+ */
+export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
+  return createRequesterFn(
+    (_service, requestOptions) => Promise.resolve(requestOptions),
+    async (endpoint: string, options?: Record<string, unknown>) => {
+      const prefix = String(options?.prefixUrl ?? "");
+      const url = new URL(endpoint, prefix.endsWith("/") ? prefix : `${prefix}/`);
+      if (options?.searchParams) url.search = String(options.searchParams);
+      const client = clientFor({ api: "GitLab", url: url.origin, timeoutMs: opts.timeoutMs, caBundle: opts.caBundle });
+      const res = await client.request({
+        method: String(options?.method ?? "GET").toUpperCase() as Method,
+        path: url.pathname + url.search,
+        headers: options?.headers as Record<string, string>,
+        body: options?.body as string | undefined,
+      });
+      const isJson = (res.headers["content-type"] ?? "").includes("application/json");
+      let body: Record<string, unknown> | undefined;
+      try {
+        body = isJson ? (JSON.parse(res.body) as Record<string, unknown>) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (res.status >= 300 || body === undefined) throw new GitLabResponseError(res.status, res.body, body !== undefined, url.pathname);
+      return { body: body!, headers: res.headers, status: res.status };
+    },
+  );
+}

@@ -1,0 +1,2 @@
+export { RepositoryProvider } from "./repositoryProvider";
+export type { RepositoryProviderArgs } from "./repositoryProvider";

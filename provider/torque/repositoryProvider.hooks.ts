@@ -1,0 +1,111 @@
+import { createOnce } from "../core/createOnce";
+import { Hooks, makeProvider } from "../core/provider";
+import type { CheckFailure } from "../core/spec";
+import { containsUnknown } from "../core/unknown";
+import { isUnder, normalizeUrl } from "../core/url";
+import { canonical } from "../core/wire";
+import { applyMode, checkGitLab } from "../gitlab/preflight";
+import { ConflictError, ProviderBody, ProviderRecord, TorqueClient } from "./client";
+import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
+import { requireTorqueSettings, torqueSettings } from "./settings";
+
+const TYPE = "gitLabEnterprise";
+
+function body(args: Args): ProviderBody {
+  return { name: args.name, type: TYPE, details: { token: args.token, base_url: args.baseUrl }, repos: args.repos };
+}
+
+function sameUrl(value: string, trailingSlash: boolean): string {
+  try {
+    return normalizeUrl(value) + (trailingSlash ? "/" : "");
+  } catch {
+    return value;
+  }
+}
+
+/** The state of a provider as Torque has it; Torque never returns the token, so the stack's is kept. */
+function stateOf(record: ProviderRecord, token: string | undefined): State {
+  return {
+    providerId: record.id,
+    type: TYPE,
+    name: record.name,
+    baseUrl: sameUrl(record.details.base_url, true),
+    repos: record.repos.map((r) => sameUrl(r, false)).sort(),
+    token: token ?? "",
+    preflight: "strict",
+  };
+}
+
+function sameRegistration(state: State, args: Args): boolean {
+  return state.baseUrl === args.baseUrl && canonical(state.repos) === canonical(args.repos);
+}
+
+const hooks: Hooks<Args, State> = {
+  validate(inputs) {
+    const failures: CheckFailure[] = [];
+    const { baseUrl, repos } = inputs;
+    if (!repos || containsUnknown(repos)) return failures;
+    repos.forEach((repo, i) => {
+      if (baseUrl !== undefined && !containsUnknown(baseUrl) && !isUnder(repo, baseUrl)) {
+        failures.push({ property: `repos[${i}]`, reason: `repos[${i}] ${repo} does not lie under baseUrl ${baseUrl}; list only repositories of this GitLab server.` });
+      }
+      if (repos.indexOf(repo) !== i) failures.push({ property: `repos[${i}]`, reason: `repos[${i}] ${repo} is listed twice; list each repository once.` });
+    });
+    return failures;
+  },
+
+  async preflight(inputs, olds) {
+    const settings = torqueSettings();
+    if ("reason" in settings) return [settings];
+    const { baseUrl, token, repos = [], preflight = "strict" } = inputs;
+    if (preflight === "off" || baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])) return [];
+    const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonical(olds.repos) !== canonical(repos);
+    const result = await checkGitLab({
+      roots: [baseUrl.replace(/\/$/, "")],
+      rootProperty: "baseUrl",
+      token,
+      projects: containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` })),
+      target: "torque",
+      full,
+    });
+    return applyMode(preflight, result);
+  },
+
+  async create(args) {
+    const client = new TorqueClient(requireTorqueSettings());
+    const findByName = async () => (await client.listProviders()).find((p) => p.name === args.name);
+    try {
+      const id = await createOnce({
+        what: `Torque repository provider ${args.name}`,
+        post: () => client.createProvider(body(args)),
+        find: async () => {
+          const found = await findByName();
+          return found && { id: found.id, matches: sameRegistration(stateOf(found, args.token), args) };
+        },
+      });
+      return { id, outs: { ...args, providerId: id, type: TYPE } };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const existing = await findByName();
+      const importHint = existing ? `adopt it with the resource option import: "${existing.id}"` : "adopt it with the resource option import and its id";
+      throw new ConflictError(`Torque already has a repository provider named ${args.name}${existing ? ` (id ${existing.id})` : ""}; ${importHint}, or choose another name.`);
+    }
+  },
+
+  async read(id, props) {
+    const client = new TorqueClient(requireTorqueSettings());
+    const record = (await client.listProviders()).find((p) => p.id === id);
+    return record && { ...stateOf(record, props.token), preflight: props.preflight ?? "strict" };
+  },
+
+  async update(id, _olds, news) {
+    await new TorqueClient(requireTorqueSettings()).updateProvider(id, body(news));
+    return { ...news, providerId: id, type: TYPE };
+  },
+
+  async delete(id) {
+    await new TorqueClient(requireTorqueSettings()).deleteProvider(id);
+  },
+};
+
+export = makeProvider(repositoryProviderSpec, hooks);
