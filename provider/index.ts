@@ -1,3 +1,4 @@
+import * as enos from "./enos";
 import * as torque from "./torque";
 
-export { torque };
+export { enos, torque };

@@ -8,9 +8,10 @@ export class ListCache<T> {
 
   constructor(private readonly ttlMs = 30_000) {}
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /** `since`: only a request started at or after this time will do (pollers share such requests). */
+  get(key: string, load: () => Promise<T>, since = 0): Promise<T> {
     const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.at < this.ttlMs) return entry.value;
+    if (entry && entry.at >= since && Date.now() - entry.at < this.ttlMs) return entry.value;
     const value = load();
     this.entries.set(key, { at: Date.now(), value });
     value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));

@@ -13,6 +13,8 @@ type Props = Record<string, unknown>;
 export interface Hooks<I, O> {
   /** Rules across properties, on the inputs that are known. */
   validate?(inputs: Partial<I>): CheckFailure[];
+  /** Defaults that depend on other properties, filled in once the inputs are valid. */
+  complete?(inputs: Partial<I>): Partial<I>;
   /** Settings and network checks on valid inputs; `olds` are the previous inputs, if any. */
   preflight?(inputs: Partial<I>, olds: Partial<I> | undefined): Promise<CheckFailure[]>;
   create(inputs: I): Promise<{ id: string; outs: O }>;
@@ -41,6 +43,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
       try {
         const { inputs, failures } = parseInputs(spec, news);
         if (failures.length === 0 && hooks.validate) failures.push(...hooks.validate(inputs as Partial<I>));
+        if (failures.length === 0 && hooks.complete) Object.assign(inputs, hooks.complete(inputs as Partial<I>));
         if (failures.length === 0 && hooks.preflight) {
           const previous = olds && Object.keys(olds).length > 0 ? (olds as Partial<I>) : undefined;
           failures.push(...(await hooks.preflight(inputs as Partial<I>, previous)));

@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import type { CheckFailure } from "../core/spec";
-import { warn } from "../core/log";
+import { warnOnce } from "../core/log";
 import { rememberSecret } from "../core/secrets";
 import { TransportError } from "../http/client";
 import { GitLabApi, ProjectInfo, TokenInfo } from "./api";
@@ -163,9 +163,10 @@ export type PreflightMode = "strict" | "warn" | "off";
 
 /** strict: problems fail the check and warnings go to the log; warn: everything goes to the log. */
 export function applyMode(mode: PreflightMode, result: PreflightResult): CheckFailure[] {
-  for (const w of result.warnings) warn(w);
+  // Once per process: 500 resources sharing an expiring token make one warning, not 500.
+  for (const w of result.warnings) warnOnce(w, w);
   if (mode === "strict") return result.failures;
-  for (const f of result.failures) warn(`preflight (warn mode): ${f.reason}`);
+  for (const f of result.failures) warnOnce(f.reason, `preflight (warn mode): ${f.reason}`);
   return [];
 }
 

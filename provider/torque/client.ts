@@ -112,10 +112,9 @@ export class TorqueClient {
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
-  /** Every repository of a space, one request per space and process. */
-  listSpaceRepositories(space: string, fresh = false): Promise<SpaceRepositoryRecord[]> {
-    if (fresh) this.invalidate(this.spacePath(space));
-    return this.list(this.spacePath(space), z.array(spaceRepositoryRecord), "a JSON array of space repositories", this.spaceMissingMessage(space));
+  /** Every repository of a space, one request per space and process; `since`: only a list fetched at or after this time. */
+  listSpaceRepositories(space: string, since = 0): Promise<SpaceRepositoryRecord[]> {
+    return this.list(this.spacePath(space), z.array(spaceRepositoryRecord), "a JSON array of space repositories", this.spaceMissingMessage(space), since);
   }
 
   async updateSpaceRepository(space: string, name: string, patch: SpaceRepositoryPatch): Promise<void> {
@@ -146,12 +145,13 @@ export class TorqueClient {
     return res.status === 404 ? this.spaceMissingMessage(space) : undefined;
   }
 
-  private list<T>(path: string, schema: z.ZodType<T[]>, expected: string, notFound?: string): Promise<T[]> {
-    return lists.get(this.cacheKey(path), async () => {
+  private list<T>(path: string, schema: z.ZodType<T[]>, expected: string, notFound?: string, since = 0): Promise<T[]> {
+    const load = async () => {
       const res = await this.send("GET", path);
       if (res.status !== 200) throw this.failure("GET", path, res, res.status === 404 ? notFound : undefined);
       return parseBody("Torque", { method: "GET", path: this.prefix + path }, res, schema, expected);
-    }) as Promise<T[]>;
+    };
+    return lists.get(this.cacheKey(path), load, since) as Promise<T[]>;
   }
 
   private invalidate(path: string): void {

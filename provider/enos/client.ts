@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { ProviderError } from "../core/errors";
+import { ListCache } from "../core/listCache";
+import { clientFor, HttpClient, Response } from "../http/client";
+import { parseBody } from "../http/json";
+import type { EnosSettings } from "./settings";
+import { apiSignature } from "./signing";
+import { accessToken } from "./tokens";
+
+const envelope = z.object({
+  code: z.number(),
+  msg: z.string().nullable().optional(),
+  data: z.unknown().optional(),
+  pagination: z.object({ totalSize: z.number() }).optional(),
+});
+type Envelope = z.infer<typeof envelope>;
+
+export const dataSourceRecord = z.object({
+  dataSourceId: z.string(),
+  name: z.string(),
+  type: z.string(),
+  description: z.string().nullable().optional(),
+  connection: z.object({ gitUrl: z.string() }),
+  createBy: z.string().optional(),
+  createTime: z.number(),
+});
+export type DataSourceRecord = z.infer<typeof dataSourceRecord>;
+
+export interface DataSourceBody {
+  name: string;
+  type: "GITLAB";
+  description: string;
+  connection: { gitUrl: string; token: string };
+}
+
+/** A business failure the caller may act on (40401, 40901, ...). */
+export class EnosBusinessError extends ProviderError {
+  constructor(readonly code: number, readonly action: string, message: string) {
+    super(message);
+  }
+}
+
+const PAGE_SIZE = 100;
+const EXPIRED = 1203;
+const lists = new ListCache<DataSourceRecord[]>();
+
+/** The Data Source Registration service behind the EnOS API gateway, signed as the gateway requires. */
+export class EnosClient {
+  private readonly http: HttpClient;
+
+  constructor(private readonly settings: EnosSettings) {
+    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, caBundle: settings.caBundle });
+  }
+
+  async create(body: DataSourceBody): Promise<string> {
+    const data = await this.write("create", {}, body);
+    return z.object({ dataSourceId: z.string() }).parse(data).dataSourceId;
+  }
+
+  /** Every GitLab data source of the organization, page by page, once per process. */
+  list(): Promise<DataSourceRecord[]> {
+    return lists.get(this.listKey(), async () => {
+      const all: DataSourceRecord[] = [];
+      for (let pageNo = 1; ; pageNo++) {
+        const answer = await this.call("search", {}, { type: "GITLAB", pagination: { pageNo, pageSize: PAGE_SIZE } });
+        const page = this.data(answer, "search", z.array(dataSourceRecord), "a list of data sources");
+        all.push(...page);
+        if (page.length < PAGE_SIZE || all.length >= (answer.pagination?.totalSize ?? 0)) return all;
+      }
+    });
+  }
+
+  async update(id: string, body: Omit<DataSourceBody, "name" | "type">): Promise<void> {
+    await this.write("update", { dataSourceId: id }, body);
+  }
+
+  async delete(id: string): Promise<void> {
+    try {
+      await this.write("delete", { dataSourceId: id }, {});
+    } catch (err) {
+      if (!(err instanceof EnosBusinessError && err.code === 40401)) throw err;
+    }
+  }
+
+  /** The console's Test button: EnOS connects to GitLab from its side. */
+  async test(gitUrl: string, token: string): Promise<{ success: boolean; message: string }> {
+    const answer = await this.call("test", {}, { type: "GITLAB", connection: { gitUrl, token } });
+    const result = this.data(answer, "test", z.object({ success: z.boolean(), message: z.string().nullable().optional() }), "a test result");
+    return { success: result.success, message: result.message ?? "" };
+  }
+
+  private async write(action: string, query: Record<string, string>, body: object): Promise<unknown> {
+    try {
+      return this.data(await this.call(action, query, body), action, z.unknown(), "a result");
+    } finally {
+      lists.invalidate(this.listKey());
+    }
+  }
+
+  private listKey(): string {
+    return `${this.settings.apiGateway}\n${this.settings.orgId}`;
+  }
+
+  /** A signed call; an expired token (1203) is replaced once and the call sent once more. */
+  private async call(action: string, extra: Record<string, string>, body: object): Promise<Envelope> {
+    const query = { action, orgId: this.settings.orgId, ...extra };
+    const path = `${this.settings.servicePath}/data-sources`;
+    const text = JSON.stringify(body);
+    let token = await accessToken(this.settings, this.http);
+    for (let attempt = 1; ; attempt++) {
+      const timestamp = Date.now();
+      const res = await this.http.request({
+        method: "POST",
+        path,
+        query,
+        body: text,
+        idempotent: action !== "create",
+        headers: {
+          "Content-Type": "application/json;charset=UTF-8",
+          "apim-accesstoken": token,
+          "apim-timestamp": String(timestamp),
+          "apim-signature": apiSignature(token, query, text, timestamp, this.settings.appSecret),
+        },
+      });
+      const answer = this.envelope(action, path, res);
+      if (answer.code !== EXPIRED || attempt > 1) return answer;
+      token = await accessToken(this.settings, this.http, token);
+    }
+  }
+
+  private envelope(action: string, path: string, res: Response): Envelope {
+    const call = `POST ${path}?action=${action}`;
+    if (res.status === 401) {
+      throw new ProviderError(`EnOS rejected the access token or signature (401 on ${call})${detail(res)}; check enos:appKey and enos:appSecret.`);
+    }
+    if (res.status === 403) {
+      throw new ProviderError(`EnOS refused ${call} (403)${detail(res)}; check enos:orgId and that the application is authorised for the Data Source Registration service.`);
+    }
+    if (res.status === 404 || res.status === 405) {
+      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check enos:servicePath (now ${this.settings.servicePath}), see "API contracts" in the README.`);
+    }
+    if (res.status === 429) throw new ProviderError(`EnOS kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
+    if (res.status >= 500) {
+      throw new ProviderError(`EnOS answered ${res.status} to ${call}; the service may be down, try again later.`, { ambiguous: action === "create" });
+    }
+    return parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
+  }
+
+  private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {
+    if (answer.code !== 0) throw new EnosBusinessError(answer.code, action, businessMessage(action, answer));
+    const parsed = schema.safeParse(answer.data);
+    if (!parsed.success) {
+      throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${parsed.error.issues[0].message}); check enos:servicePath.`);
+    }
+    return parsed.data;
+  }
+}
+
+function businessMessage(action: string, answer: Envelope): string {
+  const msg = answer.msg ? `: ${answer.msg}` : "";
+  switch (answer.code) {
+    case 40001:
+      return `EnOS rejected action=${action} as an invalid parameter (40001)${msg}; fix the input it names.`;
+    case 40301:
+      return `EnOS allows only the creator to change this data source (40301)${msg}; use the application credentials that created it.`;
+    case 40401:
+      return `EnOS has no such data source (40401)${msg}.`;
+    case 40901:
+      return `EnOS already has a data source with that name (40901)${msg}.`;
+    case EXPIRED:
+      return `EnOS reported the access token expired again after a renewal (1203)${msg}; check the machine's clock.`;
+    default:
+      return `EnOS answered action=${action} with code ${answer.code}${msg}.`;
+  }
+}
+
+function detail(res: Response): string {
+  try {
+    const msg = (JSON.parse(res.body) as { msg?: unknown }).msg;
+    return typeof msg === "string" && msg ? ` "${msg}"` : "";
+  } catch {
+    return "";
+  }
+}

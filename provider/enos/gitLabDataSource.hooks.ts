@@ -1,0 +1,100 @@
+import { createOnce } from "../core/createOnce";
+import { Hooks, makeProvider } from "../core/provider";
+import { containsUnknown } from "../core/unknown";
+import { normalizeUrl } from "../core/url";
+import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
+import { DataSourceBody, DataSourceRecord, EnosBusinessError, EnosClient } from "./client";
+import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
+import { enosSettings, requireEnosSettings } from "./settings";
+
+const TYPE = "GITLAB";
+
+function body(args: Args): DataSourceBody {
+  return { name: args.name, type: TYPE, description: args.description, connection: { gitUrl: args.gitUrl, token: args.token } };
+}
+
+function stateOf(record: DataSourceRecord, props: Partial<State>): State {
+  let gitUrl = record.connection.gitUrl;
+  try {
+    gitUrl = normalizeUrl(gitUrl);
+  } catch {
+    // keep what EnOS holds, so the difference shows
+  }
+  return {
+    dataSourceId: record.dataSourceId,
+    type: TYPE,
+    name: record.name,
+    gitUrl,
+    description: record.description ?? "",
+    createdAt: new Date(record.createTime).toISOString(),
+    token: props.token ?? "",
+    preflight: props.preflight ?? "strict",
+  };
+}
+
+const hooks: Hooks<Args, State> = {
+  async preflight(inputs, olds) {
+    const settings = enosSettings();
+    if ("reason" in settings) return [settings];
+    const { gitUrl, token, preflight = "strict" } = inputs;
+    if (preflight === "off" || gitUrl === undefined || token === undefined || containsUnknown([gitUrl, token])) return [];
+    const full = !olds || olds.gitUrl !== gitUrl || olds.token !== token;
+    const result = await checkGitLab({
+      roots: candidateRoots(gitUrl),
+      rootProperty: "gitUrl",
+      token,
+      projects: [{ url: gitUrl, property: "gitUrl" }],
+      target: "enos",
+      full,
+    });
+    if (full && result.failures.length === 0) {
+      const tested = await new EnosClient(settings).test(gitUrl, token);
+      if (!tested.success) {
+        result.failures.push({
+          property: "gitUrl",
+          reason: `gitUrl: EnOS's own connection test failed ("${tested.message}"): EnOS must reach the GitLab host from its side; check firewalls and DNS between EnOS and the GitLab server.`,
+        });
+      }
+    }
+    return applyMode(preflight, result);
+  },
+
+  async create(args) {
+    const client = new EnosClient(requireEnosSettings());
+    const findByName = async () => (await client.list()).find((d) => d.name === args.name);
+    try {
+      const id = await createOnce({
+        what: `EnOS data source ${args.name}`,
+        post: () => client.create(body(args)),
+        find: async () => {
+          const found = await findByName();
+          return found && { id: found.dataSourceId, matches: found.connection.gitUrl === args.gitUrl && (found.description ?? "") === args.description };
+        },
+      });
+      const created = (await client.list()).find((d) => d.dataSourceId === id);
+      return { id, outs: { ...args, dataSourceId: id, type: TYPE, createdAt: new Date(created?.createTime ?? Date.now()).toISOString() } };
+    } catch (err) {
+      if (!(err instanceof EnosBusinessError && err.code === 40901)) throw err;
+      const existing = await findByName();
+      const hint = existing ? `adopt it with the resource option import: "${existing.dataSourceId}"` : "adopt it with the resource option import and its dataSourceId";
+      throw new EnosBusinessError(40901, "create", `EnOS already has a data source named ${args.name}${existing ? ` (id ${existing.dataSourceId})` : ""}; ${hint}, or choose another name.`);
+    }
+  },
+
+  async read(id, props) {
+    const record = (await new EnosClient(requireEnosSettings()).list()).find((d) => d.dataSourceId === id);
+    return record && stateOf(record, props);
+  },
+
+  async update(id, olds, news) {
+    const { description, connection } = body(news);
+    await new EnosClient(requireEnosSettings()).update(id, { description, connection });
+    return { ...news, dataSourceId: id, type: TYPE, createdAt: olds.createdAt };
+  },
+
+  async delete(id) {
+    await new EnosClient(requireEnosSettings()).delete(id);
+  },
+};
+
+export = makeProvider(gitLabDataSourceSpec, hooks);

@@ -1,0 +1,2 @@
+export { GitLabDataSource } from "./gitLabDataSource";
+export type { GitLabDataSourceArgs } from "./gitLabDataSource";

@@ -1,0 +1,22 @@
+import * as crypto from "node:crypto";
+
+/** Lower-case hex SHA-256 of the UTF-8 text, as every EnOS signature is. */
+export function sha256Hex(text: string): string {
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** The `encryption` of a token request: sha256(appKey + timestamp + appSecret). */
+export function tokenEncryption(appKey: string, timestamp: number, appSecret: string): string {
+  return sha256Hex(`${appKey}${timestamp}${appSecret}`);
+}
+
+/** Query parameters by key in ASCII order, each key followed by its value, then the body exactly as sent. */
+export function paramsData(query: Record<string, string>, body: string): string {
+  const keys = Object.keys(query).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return keys.map((k) => k + query[k]).join("") + body;
+}
+
+/** `apim-signature`: sha256(accessToken + paramsData + timestamp + appSecret). */
+export function apiSignature(accessToken: string, query: Record<string, string>, body: string, timestamp: number, appSecret: string): string {
+  return sha256Hex(`${accessToken}${paramsData(query, body)}${timestamp}${appSecret}`);
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { ProviderError } from "../core/errors";
+import { rememberSecret } from "../core/secrets";
+import type { HttpClient, Response } from "../http/client";
+import { parseBody } from "../http/json";
+import type { EnosSettings } from "./settings";
+import { tokenEncryption } from "./signing";
+
+const TOKEN_PATH = "/apim-token-service/v2.0/token/get";
+
+// The token service answers with `status` (one published sample spells it `stauts`).
+const tokenAnswer = z
+  .object({
+    status: z.number().optional(),
+    stauts: z.number().optional(),
+    code: z.number().optional(),
+    msg: z.string().optional(),
+    data: z.object({ accessToken: z.string(), expire: z.number() }).nullable().optional(),
+  })
+  .refine((a) => a.status !== undefined || a.stauts !== undefined || a.code !== undefined, { message: "no status field" });
+
+const tokenErrors: Record<number, string> = {
+  1002: "EnOS does not know the application key (1002); check enos:appKey (Developer Console > Application Registration).",
+  1003: "EnOS rejected the token request's encryption (1003); check enos:appSecret, the secret key of the application.",
+  1004: "EnOS rejected the token request as invalid (1004); check the machine's clock and enos:appKey.",
+  1202: "EnOS rejected the token request: a parameter is empty (1202); check enos:appKey and enos:appSecret.",
+};
+
+interface Issued {
+  token: string;
+  renewAt: number;
+}
+
+/** One access token per gateway and application in this process, shared by concurrent calls. */
+const issued = new Map<string, Promise<Issued>>();
+
+/**
+ * The current access token, reused until shortly before it expires. `stale`: a token the
+ * gateway reported expired (1203); a different one is returned.
+ */
+export async function accessToken(settings: EnosSettings, http: HttpClient, stale?: string): Promise<string> {
+  const key = `${settings.apiGateway}\n${settings.appKey}`;
+  const current = issued.get(key);
+  if (current) {
+    const entry = await current.catch(() => undefined);
+    if (entry && entry.token !== stale && Date.now() < entry.renewAt) return entry.token;
+    if (issued.get(key) !== current) return accessToken(settings, http, stale);
+  }
+  const next = requestToken(settings, http);
+  issued.set(key, next);
+  next.catch(() => issued.get(key) === next && issued.delete(key));
+  return (await next).token;
+}
+
+async function requestToken(settings: EnosSettings, http: HttpClient): Promise<Issued> {
+  for (let attempt = 1; ; attempt++) {
+    const timestamp = Date.now();
+    const body = JSON.stringify({ appKey: settings.appKey, encryption: tokenEncryption(settings.appKey, timestamp, settings.appSecret), timestamp });
+    let res: Response;
+    try {
+      res = await http.request({ method: "POST", path: TOKEN_PATH, headers: { "Content-Type": "application/json;charset=UTF-8" }, body, idempotent: false });
+    } catch (err) {
+      if (attempt < 3) continue;
+      throw err;
+    }
+    if (res.status >= 500 && attempt < 3) continue;
+    if (res.status !== 200) {
+      throw new ProviderError(`EnOS token service answered ${res.status} to POST ${TOKEN_PATH}; check enos:apiGateway (${settings.apiGateway}).`);
+    }
+    const answer = parseBody("EnOS", { method: "POST", path: TOKEN_PATH }, res, tokenAnswer, "a token service answer ({status, msg, data})");
+    const status = answer.status ?? answer.stauts ?? answer.code ?? -1;
+    // 1001: the same encryption was seen before (a retried request); a new timestamp makes a new one.
+    if (status === 1001 && attempt < 3) continue;
+    if (status !== 0 || !answer.data) {
+      throw new ProviderError(tokenErrors[status] ?? `EnOS token service refused the application (${status} ${answer.msg ?? ""}); check enos:appKey and enos:appSecret.`);
+    }
+    rememberSecret(answer.data.accessToken);
+    const lifetimeMs = answer.data.expire * 1000;
+    return { token: answer.data.accessToken, renewAt: Date.now() + lifetimeMs - Math.min(300_000, lifetimeMs / 10) };
+  }
+}

@@ -1,0 +1,162 @@
+import { PartialCreateError, ProviderError } from "../core/errors";
+import { Hooks, makeProvider } from "../core/provider";
+import type { CheckFailure } from "../core/spec";
+import { containsUnknown } from "../core/unknown";
+import { isUnder, normalizeUrl } from "../core/url";
+import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
+import { ConflictError, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
+import { requireTorqueSettings, torqueSettings } from "./settings";
+import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
+
+const known = (value: unknown) => value !== undefined && !containsUnknown(value);
+
+function body(args: Args): SpaceRepositoryBody {
+  return {
+    repository_name: args.repositoryName,
+    repository_url: args.repositoryUrl,
+    token: args.token ?? null,
+    branch: args.branch,
+    credential_name: args.credentialName ?? null,
+    use_all_agents: args.useAllAgents ?? args.agents.length === 0,
+    agents: args.agents,
+    eac_auto_registration: args.eacAutoRegistration,
+  };
+}
+
+/** `<space>/<repositoryName>`: the id, and the import id. */
+function parseId(id: string): { space: string; name: string } {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1) throw new ProviderError(`${id} is not a space repository id; use <space>/<repositoryName>, e.g. platform/assets.`);
+  return { space: id.slice(0, slash), name: id.slice(slash + 1) };
+}
+
+function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<State>): State {
+  let repositoryUrl = record.repository_url;
+  try {
+    repositoryUrl = normalizeUrl(repositoryUrl);
+  } catch {
+    // keep the server's value so the difference shows
+  }
+  return {
+    ...props,
+    space,
+    repositoryName: record.name,
+    repositoryUrl,
+    branch: record.branch ?? "",
+    credentialName: record.credential_name ?? undefined,
+    agents: record.agents.map((a) => a.name).sort(),
+    useAllAgents: record.use_all_agents,
+    eacAutoRegistration: props.eacAutoRegistration ?? false,
+    syncTimeoutSeconds: props.syncTimeoutSeconds ?? 120,
+    preflight: props.preflight ?? "strict",
+    status: record.status,
+  };
+}
+
+/** Polls with backoff until the sync ends; one list request serves every repository of the space being polled. */
+async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepositoryRecord | undefined> {
+  const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
+  let delay = 250;
+  let last: SpaceRepositoryRecord | undefined;
+  for (;;) {
+    const asked = Date.now();
+    last = (await client.listSpaceRepositories(args.space, asked)).find((r) => r.name === args.repositoryName);
+    if (last && last.status !== "Syncing") return last;
+    if (Date.now() + delay > deadline) return last;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 1.5, 5_000);
+  }
+}
+
+const hooks: Hooks<Args, State> = {
+  validate(inputs) {
+    const failures: CheckFailure[] = [];
+    const ways = (["providerId", "token", "credentialName"] as const).filter((k) => inputs[k] !== undefined);
+    if (ways.length !== 1) {
+      failures.push({
+        property: ways[1] ?? "token",
+        reason: `give exactly one of provider, token and credentialName (${ways.length === 0 ? "none is set" : `${ways.join(" and ")} are set`}): a provider covers the URL, or the repository carries its own token or a stored credential.`,
+      });
+    }
+    const { repositoryUrl, providerBaseUrl } = inputs;
+    if (known(repositoryUrl) && known(providerBaseUrl) && !isUnder(repositoryUrl!, providerBaseUrl!)) {
+      failures.push({
+        property: "repositoryUrl",
+        reason: `repositoryUrl ${repositoryUrl} does not lie under the provider's baseUrl ${providerBaseUrl}; use a repository of that GitLab server, or give the repository its own token.`,
+      });
+    }
+    if (inputs.useAllAgents === true && known(inputs.agents) && inputs.agents!.length > 0) {
+      failures.push({ property: "useAllAgents", reason: "useAllAgents is true while agents are listed; list agents or use all of them, not both." });
+    }
+    return failures;
+  },
+
+  complete(inputs) {
+    return { useAllAgents: inputs.useAllAgents ?? (known(inputs.agents) ? inputs.agents!.length === 0 : undefined) };
+  },
+
+  async preflight(inputs, olds) {
+    const settings = torqueSettings();
+    if ("reason" in settings) return [settings];
+    const { repositoryUrl, preflight = "strict", providerBaseUrl } = inputs;
+    const token = inputs.token ?? inputs.providerToken;
+    if (preflight === "off" || !known(repositoryUrl) || !known(token) || (providerBaseUrl !== undefined && !known(providerBaseUrl))) return [];
+    const full = !olds || olds.repositoryUrl !== repositoryUrl || (olds.token ?? olds.providerToken) !== token;
+    const result = await checkGitLab({
+      roots: providerBaseUrl ? [providerBaseUrl.replace(/\/$/, "")] : candidateRoots(repositoryUrl!),
+      rootProperty: "repositoryUrl",
+      token: token!,
+      projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
+      target: "torque",
+      full,
+    });
+    return applyMode(preflight, result);
+  },
+
+  async create(args) {
+    const client = new TorqueClient(requireTorqueSettings());
+    const id = `${args.space}/${args.repositoryName}`;
+    try {
+      await client.createSpaceRepository(args.space, body(args));
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        throw new ConflictError(`Torque space ${args.space} already has a repository named ${args.repositoryName}; adopt it with the resource option import: "${id}", or choose another repositoryName.`);
+      }
+      throw err;
+    }
+    const synced = await waitForSync(client, args);
+    const outs = { ...args, useAllAgents: body(args).use_all_agents, status: synced?.status ?? "Unknown" };
+    if (synced?.status === "Connected") return { id, outs };
+    const reasons = synced?.errors?.map((e) => e.message) ?? [];
+    const message =
+      synced?.status === "Error"
+        ? `Torque could not sync repository ${args.repositoryName} in space ${args.space}: ${reasons.join("; ") || "no reason given"}; fix the cause, then run pulumi up again.`
+        : `repository ${args.repositoryName} in space ${args.space} did not finish syncing within ${args.syncTimeoutSeconds} s (status ${synced?.status ?? "not listed"}${agentProgress(synced)}); raise syncTimeoutSeconds or check the space's agents, then run pulumi up again.`;
+    throw new PartialCreateError(message, id, outs, reasons.length > 0 ? reasons : [message]);
+  },
+
+  async read(id, props) {
+    const { space, name } = parseId(id);
+    const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space)).find((r) => r.name === name);
+    return record && stateOf(space, record, props);
+  },
+
+  async update(id, olds, news) {
+    const { space, name } = parseId(id);
+    const { credential_name, agents, use_all_agents } = body(news);
+    await new TorqueClient(requireTorqueSettings()).updateSpaceRepository(space, name, { credential_name, agents, use_all_agents });
+    return { ...news, useAllAgents: use_all_agents, status: olds.status };
+  },
+
+  async delete(id) {
+    const { space, name } = parseId(id);
+    await new TorqueClient(requireTorqueSettings()).deleteSpaceRepository(space, name);
+  },
+};
+
+function agentProgress(record: SpaceRepositoryRecord | undefined): string {
+  if (!record || record.agents.length === 0) return "";
+  return `; agents: ${record.agents.map((a) => `${a.name} ${a.status ?? "?"}`).join(", ")}`;
+}
+
+export = makeProvider(spaceRepositorySpec, hooks);

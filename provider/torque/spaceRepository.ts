@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { resourceOptions, resourceProps } from "../core/resource";
+import type { InputArgs, OutputProps } from "../core/spec";
+import type { RepositoryProvider } from "./repositoryProvider";
+import provider = require("./spaceRepository.hooks");
+import { spaceRepositorySpec, SpaceRepositoryState } from "./spaceRepository.schema";
+
+type WireArgs = InputArgs<z.input<typeof spaceRepositorySpec.inputs>>;
+
+export type SpaceRepositoryArgs = Omit<WireArgs, "providerId" | "providerBaseUrl" | "providerToken"> & {
+  /** The repository provider whose base URL covers this repository: no token of its own is needed. */
+  provider?: RepositoryProvider;
+};
+
+export interface SpaceRepository extends OutputProps<SpaceRepositoryState> {}
+
+/** A GitLab repository connected to a Torque space. */
+export class SpaceRepository extends pulumi.dynamic.Resource {
+  constructor(name: string, args: SpaceRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
+    const { provider: repositoryProvider, ...rest } = args;
+    const fromProvider = repositoryProvider && {
+      providerId: repositoryProvider.providerId,
+      providerBaseUrl: repositoryProvider.baseUrl,
+      providerToken: repositoryProvider.token,
+    };
+    super(provider, name, resourceProps(spaceRepositorySpec, { ...rest, ...fromProvider }), resourceOptions(spaceRepositorySpec, opts), "torque", "SpaceRepository");
+  }
+}
