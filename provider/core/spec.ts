@@ -20,12 +20,19 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
   computed: z.ZodObject<z.ZodRawShape>;
   /** Inputs whose change replaces the object because the API cannot change them in place. */
   replaceOnChanges: (keyof Shape & string)[];
+  /** Input that defaults to the resource's name in the program. */
+  autoName?: keyof Shape & string;
   /** The API keeps this unique: a replace that keeps its value must delete first. */
   uniqueBy?: keyof Shape & string;
   /** Inputs that only steer the provider (preflight, timeouts): never part of a diff. */
   localInputs: (keyof Shape & string)[];
   /** Outputs stored as secrets (passed as `additionalSecretOutputs`). */
   secretOutputs: string[];
+  /**
+   * Arguments that take another resource of this package: the program passes the resource,
+   * the provider receives some of its outputs as inputs (`sets`: input <- output).
+   */
+  references?: Record<string, { resource: string; description: string; sets: Record<string, string> }>;
 }
 
 export type Args<S extends ResourceSpec> = z.output<S["inputs"]>;

@@ -12,6 +12,6 @@ export interface GitLabDataSource extends OutputProps<GitLabDataSourceState> {}
 /** A GitLab project registered in EnOS Data Source Registration. */
 export class GitLabDataSource extends pulumi.dynamic.Resource {
   constructor(name: string, args: GitLabDataSourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(gitLabDataSourceSpec, args), resourceOptions(gitLabDataSourceSpec, opts), "enos", "GitLabDataSource");
+    super(provider, name, resourceProps(gitLabDataSourceSpec, name, args), resourceOptions(gitLabDataSourceSpec, opts), "enos", "GitLabDataSource");
   }
 }

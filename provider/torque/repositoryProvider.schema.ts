@@ -29,6 +29,7 @@ export const repositoryProviderSpec = {
     type: z.literal("gitLabEnterprise").describe("Torque's provider type: always gitLabEnterprise."),
   }),
   replaceOnChanges: [],
+  autoName: "name",
   localInputs: ["preflight"],
   secretOutputs: ["token"],
 } satisfies ResourceSpec;

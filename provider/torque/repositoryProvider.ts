@@ -12,6 +12,6 @@ export interface RepositoryProvider extends OutputProps<RepositoryProviderState>
 /** {@link repositoryProviderSpec.description} */
 export class RepositoryProvider extends pulumi.dynamic.Resource {
   constructor(name: string, args: Omit<RepositoryProviderArgs, "name"> & { name?: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(repositoryProviderSpec, { ...args, name: args.name ?? name }), resourceOptions(repositoryProviderSpec, opts), "torque", "RepositoryProvider");
+    super(provider, name, resourceProps(repositoryProviderSpec, name, args), resourceOptions(repositoryProviderSpec, opts), "torque", "RepositoryProvider");
   }
 }

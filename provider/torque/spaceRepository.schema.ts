@@ -38,6 +38,13 @@ export const spaceRepositorySpec = {
   uniqueBy: "repositoryName",
   localInputs: ["providerId", "providerBaseUrl", "providerToken", "syncTimeoutSeconds", "preflight"],
   secretOutputs: ["token", "providerToken"],
+  references: {
+    provider: {
+      resource: "torque:RepositoryProvider",
+      description: "The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own.",
+      sets: { providerId: "providerId", providerBaseUrl: "baseUrl", providerToken: "token" },
+    },
+  },
 } satisfies ResourceSpec;
 
 export type SpaceRepositoryArgs = Args<typeof spaceRepositorySpec>;

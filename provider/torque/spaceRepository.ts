@@ -18,12 +18,6 @@ export interface SpaceRepository extends OutputProps<SpaceRepositoryState> {}
 /** A GitLab repository connected to a Torque space. */
 export class SpaceRepository extends pulumi.dynamic.Resource {
   constructor(name: string, args: SpaceRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    const { provider: repositoryProvider, ...rest } = args;
-    const fromProvider = repositoryProvider && {
-      providerId: repositoryProvider.providerId,
-      providerBaseUrl: repositoryProvider.baseUrl,
-      providerToken: repositoryProvider.token,
-    };
-    super(provider, name, resourceProps(spaceRepositorySpec, { ...rest, ...fromProvider }), resourceOptions(spaceRepositorySpec, opts), "torque", "SpaceRepository");
+    super(provider, name, resourceProps(spaceRepositorySpec, name, args), resourceOptions(spaceRepositorySpec, opts), "torque", "SpaceRepository");
   }
 }

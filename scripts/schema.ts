@@ -1,0 +1,122 @@
+/**
+ * Generates schema.json, the Pulumi Package Schema of this package, from the zod specs of
+ * the resources (`npm run schema`). A test fails when the committed file is stale.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
+import type { ResourceSpec } from "../provider/core/spec";
+import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
+import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
+
+export const PACKAGE = "gitlab-sources";
+export const specs: ResourceSpec[] = [gitLabDataSourceSpec, repositoryProviderSpec, spaceRepositorySpec];
+export const schemaPath = path.resolve(__dirname, "..", "schema.json");
+
+type Json = Record<string, unknown>;
+interface JsonSchema {
+  type?: string;
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** The token of a spec in the schema: `gitlab-sources:torque:RepositoryProvider`. */
+export function schemaToken(spec: Pick<ResourceSpec, "token">): string {
+  return `${PACKAGE}:${spec.token}`;
+}
+
+/** The type the engine records in URNs for a dynamic resource of this spec. */
+export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
+  const [module, type] = spec.token.split(":");
+  return `pulumi-nodejs:dynamic/${module}:${type}`;
+}
+
+export function buildSchema(): Json {
+  const version = (require("../package.json") as { version: string }).version;
+  const types: Record<string, Json> = {};
+  const resources = Object.fromEntries(specs.map((spec) => [schemaToken(spec), resourceSchema(spec, types)]));
+  return {
+    name: PACKAGE,
+    displayName: "GitLab sources",
+    version,
+    description:
+      "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque repository providers and space repositories. Implemented as a Pulumi dynamic provider in the npm package pulumi-gitlab-sources; configuration keys are listed in its README.",
+    keywords: ["pulumi", "gitlab", "enos", "torque", "category/infrastructure", "kind/native"],
+    license: "Apache-2.0",
+    repository: "https://www.npmjs.com/package/pulumi-gitlab-sources",
+    language: { nodejs: { packageName: "pulumi-gitlab-sources" } },
+    types,
+    resources,
+  };
+}
+
+function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
+  const inputs = z.toJSONSchema(spec.inputs, { io: "input" }) as JsonSchema;
+  const computed = z.toJSONSchema(spec.computed, { io: "output" }) as JsonSchema;
+  const referenced = new Set(Object.values(spec.references ?? {}).flatMap((r) => Object.keys(r.sets)));
+  const property = (key: string, json: JsonSchema) => propertySpec(spec, key, json, types);
+
+  const inputProperties: Record<string, Json> = {};
+  for (const [key, json] of Object.entries(inputs.properties ?? {})) {
+    if (!referenced.has(key)) inputProperties[key] = property(key, json);
+  }
+  for (const [key, reference] of Object.entries(spec.references ?? {})) {
+    inputProperties[key] = { $ref: `#/resources/${PACKAGE}:${reference.resource}`, description: reference.description };
+  }
+  const properties = {
+    ...Object.fromEntries(Object.entries(inputs.properties ?? {}).map(([k, json]) => [k, property(k, json)])),
+    ...Object.fromEntries(Object.entries(computed.properties ?? {}).map(([k, json]) => [k, property(k, json)])),
+  };
+  // An input is always in state when it is required or has a default.
+  const shape = spec.inputs.shape as Record<string, z.ZodType>;
+  const alwaysSet = Object.keys(shape).filter((k) => {
+    const absent = shape[k].safeParse(undefined);
+    return !absent.success || absent.data !== undefined;
+  });
+  return {
+    description: `${spec.description}\n\nIn state and URNs its type is \`${runtimeType(spec)}\` (a dynamic resource).`,
+    properties,
+    required: [...alwaysSet, ...(computed.required ?? [])].sort(),
+    inputProperties,
+    requiredInputs: (inputs.required ?? []).filter((k) => k !== spec.autoName && !referenced.has(k)).sort(),
+    aliases: [{ type: runtimeType(spec) }],
+  };
+}
+
+function propertySpec(spec: ResourceSpec, key: string, json: JsonSchema, types: Record<string, Json>): Json {
+  const out: Json = typeSpec(key, json, types);
+  let description = json.description ?? "";
+  if (key === spec.autoName) description += " Default: the resource name.";
+  if (description) out.description = description.trim();
+  if (json.const !== undefined) out.const = json.const;
+  if (json.default !== undefined && typeof json.default !== "object") out.default = json.default;
+  if (spec.secretOutputs.includes(key)) out.secret = true;
+  if ((spec.replaceOnChanges as string[]).includes(key)) out.replaceOnChanges = true;
+  return out;
+}
+
+function typeSpec(key: string, json: JsonSchema, types: Record<string, Json>): Json {
+  if (json.enum) {
+    const name = `${PACKAGE}:index:${key[0].toUpperCase()}${key.slice(1)}Mode`;
+    types[name] = { type: "string", description: json.description, enum: json.enum.map((value) => ({ value })) };
+    return { $ref: `#/types/${name}` };
+  }
+  if (json.type === "array") return { type: "array", items: typeSpec(key, json.items ?? {}, types) };
+  if (json.type === "string" || json.type === "boolean" || json.type === "integer" || json.type === "number") return { type: json.type };
+  throw new Error(`schema: property ${key} has a type this generator does not map (${JSON.stringify(json)})`);
+}
+
+export function renderSchema(): string {
+  return `${JSON.stringify(buildSchema(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  fs.writeFileSync(schemaPath, renderSchema());
+  console.log(`wrote ${path.relative(process.cwd(), schemaPath)}`);
+}
