@@ -3,8 +3,11 @@ import * as path from "node:path";
 import type { ProgramMessage, Registration, RegistrationReply, RunRequest } from "./protocol";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-/** The directory a user's program would live in: the packed package is installed in its node_modules. */
-export const programDir = path.join(repoRoot, "test", ".program");
+/**
+ * The directory a user's program would live in: the packed package is installed in its
+ * node_modules (by the jest global setup, one directory per test run).
+ */
+export const programDir = process.env.PULUMI_GITLAB_SOURCES_PROGRAM_DIR ?? path.join(repoRoot, "test", ".program", "current");
 
 /**
  * The parent side of the language host: one child process per test process, running one

@@ -1,0 +1,44 @@
+import { DemoValues, Sandbox, seedDemo, startSandbox } from "../sandbox";
+import { Stack, StackOptions } from "../harness/stack";
+
+export interface Fixture {
+  sandbox: Sandbox;
+  demo: DemoValues;
+  /** A new stack configured for the sandbox (Torque and EnOS credentials as secrets). */
+  stack(options?: StackOptions): Stack;
+  /** The stack config that points the provider at the sandbox. */
+  config(): Record<string, string>;
+}
+
+/**
+ * Starts the sandbox with the demo data before the tests of a file and stops it after.
+ * Call at the top level of a test file: `const fx = useSandbox();`.
+ */
+export function useSandbox(): Fixture {
+  const fixture = {} as Fixture;
+  beforeAll(async () => {
+    fixture.sandbox = await startSandbox();
+    fixture.demo = seedDemo(fixture.sandbox);
+  });
+  afterAll(() => fixture.sandbox?.close());
+  fixture.config = () => ({
+    "torque:url": fixture.sandbox.torque.url,
+    "torque:token": fixture.demo.torqueToken,
+    "enos:apiGateway": fixture.sandbox.enos.url,
+    "enos:orgId": fixture.demo.enosOrgId,
+    "enos:appKey": fixture.demo.enosAppKey,
+    "enos:appSecret": fixture.demo.enosAppSecret,
+  });
+  fixture.stack = (options = {}) =>
+    new Stack({
+      ...options,
+      config: { ...fixture.config(), ...options.config },
+      secretConfig: ["torque:token", "enos:appSecret", ...(options.secretConfig ?? [])],
+    });
+  return fixture;
+}
+
+/** Every plaintext secret must be absent from everything the stack and the host produced. */
+export function leakedSecrets(haystacks: string[], secrets: string[]): string[] {
+  return secrets.filter((s) => haystacks.some((h) => h.includes(s)));
+}
