@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import { readmePath, renderReadme } from "../scripts/docs";
 import { buildSchema, renderSchema, runtimeType, schemaPath, specs, schemaToken } from "../scripts/schema";
 
 type Json = Record<string, any>;
@@ -54,5 +55,13 @@ describe("schema.json", () => {
     expect(resource("torque:RepositoryProvider").required).toEqual(expect.arrayContaining(["providerId", "name", "baseUrl", "repos", "type"]));
     expect(resource("torque:SpaceRepository").inputProperties.provider).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:RepositoryProvider" });
     expect(resource("torque:SpaceRepository").inputProperties.providerId).toBeUndefined();
+  });
+});
+
+describe("README.md", () => {
+  test("its resource reference is generated from the specs: not stale (run npm run docs)", () => {
+    const readme = fs.readFileSync(readmePath, "utf8");
+    expect(readme).toBe(renderReadme(readme));
+    expect(readme).toContain("### torque.SpaceRepository");
   });
 });

@@ -12,7 +12,7 @@ export const repositoryProviderSpec = {
       .string()
       .min(1, { error: "must not be empty." })
       .max(100, { error: (issue) => `must be at most 100 characters (got ${(issue.input as string).length}).` })
-      .describe("Display name of the provider in Torque. Default: the resource name."),
+      .describe("Display name of the provider in Torque."),
     baseUrl: urlInput({ trailingSlash: true }).describe(
       "URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash.",
     ),
