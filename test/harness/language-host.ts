@@ -111,6 +111,8 @@ async function run(request: RunRequest): Promise<void> {
   const errors: string[] = [];
   const onRejection = (err: unknown) => errors.push(err instanceof Error ? err.message : String(err));
   process.on("unhandledRejection", onRejection);
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (request.stackTraceLimit !== undefined) Error.stackTraceLimit = request.stackTraceLimit;
   try {
     runtimeConfig.setAllConfig(request.config, request.secretKeys);
     settings.setMockOptions(new EngineMonitor(), request.project, request.stack, request.preview);
@@ -124,6 +126,7 @@ async function run(request: RunRequest): Promise<void> {
   } catch (err) {
     onRejection(err);
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
     send({ kind: "done", errors });
   }

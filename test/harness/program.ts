@@ -7,7 +7,11 @@ const repoRoot = path.resolve(__dirname, "..", "..");
  * The directory a user's program would live in: the packed package is installed in its
  * node_modules (by the jest global setup, one directory per test run).
  */
-export const programDir = process.env.PULUMI_GITLAB_SOURCES_PROGRAM_DIR ?? path.join(repoRoot, "test", ".program", "current");
+export function programDir(): string {
+  const dir = process.env.PULUMI_GITLAB_SOURCES_PROGRAM_DIR;
+  if (!dir) throw new Error("no program directory: run through jest (or call the jest global setup first, as the benchmark does)");
+  return dir;
+}
 
 /**
  * The parent side of the language host: one child process per test process, running one
@@ -31,7 +35,7 @@ export class LanguageHost {
 
   private static async start(): Promise<LanguageHost> {
     const child = fork(path.join(__dirname, "language-host.ts"), [], {
-      cwd: programDir,
+      cwd: programDir(),
       execArgv: ["-r", "ts-node/register/transpile-only"],
       env: { ...process.env, TS_NODE_PROJECT: path.join(repoRoot, "tsconfig.json") },
       stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -9,6 +9,8 @@ export interface RunRequest {
   preview: boolean;
   project: string;
   stack: string;
+  /** Error.stackTraceLimit in the program (the Pulumi runtime captures a stack per output). */
+  stackTraceLimit?: number;
 }
 
 /** What a program asks the engine for each resource, with what the real RegisterResourceRequest carries. */

@@ -54,6 +54,12 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Steps run at once, as the engine's `--parallel`. */
   parallel?: number;
+  /**
+   * Error.stackTraceLimit in the program. The Pulumi runtime captures a stack trace per
+   * output, and ts-node's source maps make each cost milliseconds: the benchmark sets 0 so
+   * that it measures the provider rather than that.
+   */
+  programStackTraceLimit?: number;
 }
 
 const PROJECT = "project";
@@ -132,7 +138,7 @@ export class Stack {
   }
 
   private async operation(body: (ctx: Operation) => Promise<void>): Promise<OperationResult> {
-    const host = await ProviderHost.start({ cwd: programDir, env: this.options.env });
+    const host = await ProviderHost.start({ cwd: programDir(), env: this.options.env });
     const ctx = new Operation(host, this.options);
     try {
       await host.configure(this.options.config ?? {});
@@ -178,6 +184,7 @@ class Operation {
         preview,
         project: PROJECT,
         stack: STACK,
+        stackTraceLimit: this.options.programStackTraceLimit,
       },
       (reg) => {
         registered.add(reg.urn);

@@ -1,0 +1,43 @@
+/** The fewest requests each phase needs, per API: what the benchmark measures against. */
+export interface Floor {
+  gitlab: number;
+  enos: number;
+  torque: number;
+  total: number;
+}
+
+export interface Scenario {
+  /** Resources of each kind: EnOS data sources, Torque providers, space repositories. */
+  n: number;
+  /** Distinct GitLab tokens. */
+  tokens: number;
+  /** Distinct GitLab projects (data source i and space repository i share project i). */
+  projects: number;
+  /** Torque spaces holding the space repositories. */
+  spaces: number;
+  /** Resources of each kind changed by the update phase (properties that need no new GitLab check). */
+  changed: number;
+}
+
+const PAGE_SIZE = 100;
+
+function floor(gitlab: number, enos: number, torque: number): Floor {
+  return { gitlab, enos, torque, total: gitlab + enos + torque };
+}
+
+export function floors(s: Scenario): Record<"previewNew" | "up" | "previewNoop" | "refresh" | "update" | "destroy", Floor> {
+  const enosToken = 1;
+  const fullCheck = s.tokens + s.projects;
+  return {
+    // New resources: every token and project once; one EnOS-side test per data source.
+    previewNew: floor(fullCheck, enosToken + s.n, 0),
+    // The same checks in a new process, then one write per resource; one list per space sees the syncs end.
+    up: floor(fullCheck, enosToken + s.n + s.n, 2 * s.n + s.spaces),
+    // Unchanged resources: only the tokens, once each.
+    previewNoop: floor(s.tokens, 0, 0),
+    // Reads coalesce into list calls: EnOS pages of 100, one provider list, one list per space.
+    refresh: floor(0, enosToken + Math.ceil(s.n / PAGE_SIZE), 1 + s.spaces),
+    update: floor(s.tokens, enosToken + s.changed, 2 * s.changed),
+    destroy: floor(0, enosToken + s.n, 2 * s.n),
+  };
+}
