@@ -6,6 +6,7 @@ import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
 import { backoffDelay, RetryPolicy, defaultRetryPolicy, retryAfterMs } from "./retry";
 import { describeNetworkError, NetworkError } from "./network";
+import { httpProxyConfig, proxyFor, TunnelingAgent } from "./proxy";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -59,11 +60,14 @@ export class HttpClient {
     this.origin = url.origin;
     this.host = url.host;
     const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent ?? 8, ca: caWithSystemRoots(options.caBundle) };
+    const proxy = proxyFor(url);
     this.axios = axios.create({
       baseURL: this.origin,
       timeout: options.timeoutMs ?? 30_000,
       httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpsAgent: proxy ? new TunnelingAgent(proxy, agentOptions) : new https.Agent(agentOptions),
+      // Environment proxies are applied here, not by axios (which does not tunnel https).
+      proxy: proxy && url.protocol === "http:" ? httpProxyConfig(proxy) : false,
       maxRedirects: 0,
       validateStatus: () => true,
       responseType: "text",

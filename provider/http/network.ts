@@ -1,7 +1,7 @@
 import type { AxiosError } from "axios";
 import type { Request } from "./client";
 
-type Cause = "dns" | "refused" | "tls" | "timeout" | "reset";
+type Cause = "dns" | "refused" | "tls" | "timeout" | "reset" | "proxy";
 
 const tlsCodes = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
 
@@ -13,6 +13,7 @@ export class NetworkError {
     const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? "";
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new NetworkError("dns", code, timeoutMs);
     if (code === "ECONNREFUSED") return new NetworkError("refused", code, timeoutMs);
+    if (code === "EPROXY") return new NetworkError("proxy", code, timeoutMs);
     if (tlsCodes.test(code)) return new NetworkError("tls", code, timeoutMs);
     if (code === "ECONNABORTED" || code === "ETIMEDOUT") return new NetworkError("timeout", code, timeoutMs);
     return new NetworkError("reset", code || "aborted", timeoutMs);
@@ -39,6 +40,8 @@ export function describeNetworkError(api: string, host: string, req: Request, er
       return `${api}: TLS verification of ${host} failed (${err.code}); if the server uses a private CA, give its certificate as caBundle.`;
     case "timeout":
       return `${api}: ${host} did not answer ${call} within ${err.timeoutMs / 1000} s; check that the server is reachable and healthy.`;
+    case "proxy":
+      return `${api}: the proxy would not tunnel to ${host}; check HTTPS_PROXY and NO_PROXY.`;
     case "reset":
       return `${api}: ${host} dropped the connection during ${call} (${err.code}); check the server and any proxy in between.`;
   }
