@@ -22,3 +22,28 @@ export function setting(key: string, ...envVars: string[]): string | undefined {
   }
   return undefined;
 }
+
+/** Timeout, concurrency cap and trusted CA of one API's client, from `<namespace>:...` settings. */
+export interface TransportSettings {
+  timeoutMs?: number;
+  maxConcurrent?: number;
+  caBundle?: string;
+}
+
+/** Reads `<ns>:timeoutSeconds`, `<ns>:maxConcurrency` and `<ns>:caBundle` (or `<NS>_CA_BUNDLE`); a bad number is a failure. */
+export function transportSettings(namespace: string): TransportSettings | { property: string; reason: string } {
+  const positive = (key: string) => {
+    const raw = setting(`${namespace}:${key}`);
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    return Number.isFinite(value) && value > 0 ? value : { property: `${namespace}:${key}`, reason: `${namespace}:${key} must be a positive number, not "${raw}"; fix it with \`pulumi config set ${namespace}:${key} <number>\`.` };
+  };
+  const timeout = positive("timeoutSeconds");
+  const concurrency = positive("maxConcurrency");
+  for (const value of [timeout, concurrency]) if (typeof value === "object") return value;
+  return {
+    timeoutMs: typeof timeout === "number" ? timeout * 1000 : undefined,
+    maxConcurrent: typeof concurrency === "number" ? Math.floor(concurrency) : undefined,
+    caBundle: setting(`${namespace}:caBundle`, `${namespace.toUpperCase()}_CA_BUNDLE`),
+  };
+}

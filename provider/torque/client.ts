@@ -64,7 +64,7 @@ export class TorqueClient {
   private readonly prefix: string;
 
   constructor(private readonly settings: TorqueSettings) {
-    this.http = clientFor({ api: "Torque", url: settings.url, caBundle: settings.caBundle });
+    this.http = clientFor({ api: "Torque", url: settings.url, ...settings.transport });
     this.prefix = new URL(settings.url).pathname.replace(/\/+$/, "");
   }
 

@@ -1,4 +1,4 @@
-import { setting } from "../core/config";
+import { setting, transportSettings, TransportSettings } from "../core/config";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
@@ -8,7 +8,7 @@ export const DEFAULT_TORQUE_URL = "https://portal.qtorque.io";
 export interface TorqueSettings {
   url: string;
   token: string;
-  caBundle?: string;
+  transport: TransportSettings;
 }
 
 /** Torque's address and API token: stack config first, then the variables Torque's own tools use. */
@@ -21,8 +21,10 @@ export function torqueSettings(): TorqueSettings | CheckFailure {
     };
   }
   rememberSecret(token);
+  const transport = transportSettings("torque");
+  if ("reason" in transport) return transport;
   const url = setting("torque:url", "TORQUE_URL", "TORQUE_HOST") ?? DEFAULT_TORQUE_URL;
-  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, caBundle: setting("torque:caBundle", "TORQUE_CA_BUNDLE") };
+  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport };
 }
 
 export function requireTorqueSettings(): TorqueSettings {
