@@ -11,3 +11,9 @@ export const preflightInput = z
 export function secretInput(what: string) {
   return z.string({ error: "must be a string." }).min(1, { error: "must not be empty; set it (as a secret)." }).describe(what);
 }
+
+export const gitlabCaBundleInput = z
+  .string()
+  .min(1, { error: "must not be empty; leave it out to trust the system's certificates." })
+  .optional()
+  .describe("PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.");

@@ -3,9 +3,9 @@ import { setStackConfig } from "./config";
 import { asProviderError, PartialCreateError } from "./errors";
 import { redact } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
-import { containsUnknown, UNKNOWN } from "./unknown";
+import { containsUnknown } from "./unknown";
 import { parseInputs } from "./validate";
-import { canonical, toWire } from "./wire";
+import { canonical, canonicalSet, toWire } from "./wire";
 
 type Props = Record<string, unknown>;
 
@@ -33,6 +33,8 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
   const remoteKeys = inputKeys.filter((k) => !spec.localInputs.includes(k));
   const local = (props: Props) => Object.fromEntries(spec.localInputs.filter((k) => k in props).map((k) => [k, props[k]]));
   const described = (verb: string) => `${spec.token}: ${verb} failed`;
+  const comparable = (key: string, value: unknown) =>
+    (spec.unordered as string[] | undefined)?.includes(key) && Array.isArray(value) ? canonicalSet(value) : canonical(value);
 
   return {
     async configure(req) {
@@ -55,9 +57,9 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
     },
 
     async diff(_id, olds, news) {
-      const changed = remoteKeys.filter((k) => news[k] === UNKNOWN || containsUnknown(news[k]) || canonical(olds[k]) !== canonical(news[k]));
+      const changed = remoteKeys.filter((k) => containsUnknown(news[k]) || comparable(k, olds[k]) !== comparable(k, news[k]));
       const replaces = changed.filter((k) => (spec.replaceOnChanges as string[]).includes(k));
-      const keepsUniqueValue = spec.uniqueBy !== undefined && canonical(olds[spec.uniqueBy]) === canonical(news[spec.uniqueBy]);
+      const keepsUniqueValue = spec.uniqueBy !== undefined && comparable(spec.uniqueBy, olds[spec.uniqueBy]) === comparable(spec.uniqueBy, news[spec.uniqueBy]);
       return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
     },
 
@@ -66,7 +68,11 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
         const { id, outs } = await hooks.create(withoutProvider(inputs) as I);
         return { id, outs: toWire({ ...local(inputs), ...outs }) };
       } catch (err) {
-        if (err instanceof PartialCreateError) throw Object.assign(err, { properties: toWire({ ...local(inputs), ...err.properties }) });
+        // The host does not add __provider to a partial failure's properties: without it the
+        // engine could not refresh or delete the resource it keeps in state.
+        if (err instanceof PartialCreateError) {
+          throw Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...local(inputs), ...err.properties }) });
+        }
         throw asProviderError(err, described("create"));
       }
     },

@@ -26,6 +26,8 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
   uniqueBy?: keyof Shape & string;
   /** Inputs that only steer the provider (preflight, timeouts): never part of a diff. */
   localInputs: (keyof Shape & string)[];
+  /** Lists whose order means nothing to the API: compared as sets, so a reordering is no change. */
+  unordered?: (keyof Shape & string)[];
   /** Outputs stored as secrets (passed as `additionalSecretOutputs`). */
   secretOutputs: string[];
   /**

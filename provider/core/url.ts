@@ -16,6 +16,11 @@ export function httpUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** The URL as given, but with any user info (often a pasted token) masked. */
+function withoutUserInfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
+}
+
 /** `scheme://host[:port]/path` with a lower-case scheme and host, no default port, no trailing slash. */
 export function normalizeUrl(value: string): string {
   const url = new URL(value);
@@ -29,7 +34,7 @@ export function urlInput(shape: { trailingSlash: boolean; extraRule?: (url: URL)
     .string()
     .superRefine((value, ctx) => {
       const problem = httpUrlProblem(value) ?? shape.extraRule?.(new URL(value));
-      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (got "${value}").` });
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (got "${withoutUserInfo(value)}").` });
     })
     .transform((value) => normalizeUrl(value) + (shape.trailingSlash ? "/" : ""));
 }

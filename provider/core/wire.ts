@@ -18,6 +18,11 @@ export function canonical(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
+/** The same value whatever the order of the list's items. */
+export function canonicalSet(items: unknown[]): string {
+  return JSON.stringify(items.map(canonical).sort());
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {

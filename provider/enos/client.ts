@@ -49,12 +49,19 @@ export class EnosClient {
   private readonly http: HttpClient;
 
   constructor(private readonly settings: EnosSettings) {
-    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, caBundle: settings.caBundle });
+    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, caSetting: "enos:caBundle", ...settings.transport });
   }
 
   async create(body: DataSourceBody): Promise<string> {
     const data = await this.write("create", {}, body);
     return z.object({ dataSourceId: z.string() }).parse(data).dataSourceId;
+  }
+
+  /** One data source by id, or undefined when EnOS has none (40401). */
+  async get(id: string): Promise<DataSourceRecord | undefined> {
+    const answer = await this.call("get", { dataSourceId: id }, {});
+    if (answer.code === 40401) return undefined;
+    return this.data(answer, "get", dataSourceRecord, "a data source");
   }
 
   /** Every GitLab data source of the organization, page by page, once per process. */
@@ -162,9 +169,13 @@ function businessMessage(action: string, answer: Envelope): string {
     case 40001:
       return `EnOS rejected action=${action} as an invalid parameter (40001)${msg}; fix the input it names.`;
     case 40301:
-      return `EnOS allows only the creator to change this data source (40301)${msg}; use the application credentials that created it.`;
+      return action === "delete"
+        ? `EnOS allows only the creator to delete this data source (40301)${msg}; use the application credentials (enos:appKey, enos:appSecret) that created it, or drop it from the stack with \`pulumi state delete\` and leave it in EnOS.`
+        : `EnOS allows only the creator to change this data source (40301)${msg}; use the application credentials (enos:appKey, enos:appSecret) that created it.`;
     case 40401:
-      return `EnOS has no such data source (40401)${msg}.`;
+      return action === "update"
+        ? `EnOS has no such data source (40401)${msg}: it was deleted outside Pulumi; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` creates it again.`
+        : `EnOS has no such data source (40401)${msg}.`;
     case 40901:
       return `EnOS already has a data source with that name (40901)${msg}.`;
     case EXPIRED:

@@ -46,13 +46,14 @@ const hooks: Hooks<Args, State> = {
       projects: [{ url: gitUrl, property: "gitUrl" }],
       target: "enos",
       full,
+      caBundle: inputs.gitlabCaBundle,
     });
     if (full && result.failures.length === 0) {
       const tested = await new EnosClient(settings).test(gitUrl, token);
       if (!tested.success) {
         result.failures.push({
           property: "gitUrl",
-          reason: `gitUrl: EnOS's own connection test failed ("${tested.message}"): EnOS must reach the GitLab host from its side; check firewalls and DNS between EnOS and the GitLab server.`,
+          reason: `gitUrl: EnOS's own connection test failed ("${tested.message}"): EnOS connects to GitLab from its side, so fix what EnOS names; if it cannot connect at all, check the firewalls and DNS between EnOS and the GitLab server.`,
         });
       }
     }
@@ -71,7 +72,9 @@ const hooks: Hooks<Args, State> = {
           return found && { id: found.dataSourceId, matches: found.connection.gitUrl === args.gitUrl && (found.description ?? "") === args.description };
         },
       });
-      const created = (await client.list()).find((d) => d.dataSourceId === id);
+      // EnOS answers a create with the id only: one `get` for createTime (not a search, whose
+      // cache every create invalidates: a stack of 500 would list the organization 500 times).
+      const created = await client.get(id).catch(() => undefined);
       return { id, outs: { ...args, dataSourceId: id, type: TYPE, createdAt: new Date(created?.createTime ?? Date.now()).toISOString() } };
     } catch (err) {
       if (!(err instanceof EnosBusinessError && err.code === 40901)) throw err;

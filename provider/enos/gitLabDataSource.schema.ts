@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
@@ -16,8 +16,11 @@ export const gitLabDataSourceSpec = {
       .describe("Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it."),
     gitUrl: urlInput({
       trailingSlash: false,
-      extraRule: (url) =>
-        url.pathname.split("/").filter(Boolean).length < 2 ? "must name a project: http(s)://host[:port]/namespace/project" : undefined,
+      extraRule: (url) => {
+        const segments = url.pathname.replace(/\/+$/, "").split("/").slice(1);
+        if (segments.filter(Boolean).length < 2) return "must name a project: http(s)://host[:port]/namespace/project";
+        return segments.includes("") ? "must not have an empty path segment (//): http(s)://host[:port]/namespace/project" : undefined;
+      },
     }).describe("URL of the GitLab project, `http(s)://hostname[:port]/namespace/project` (nested groups allowed)."),
     token: secretInput("GitLab access token with scopes api, read_user and read_repository."),
     description: z
@@ -26,6 +29,7 @@ export const gitLabDataSourceSpec = {
       .default("")
       .describe("Description shown in the console, at most 100 characters."),
     preflight: preflightInput,
+    gitlabCaBundle: gitlabCaBundleInput,
   }),
   computed: z.object({
     dataSourceId: z.string().describe("The id EnOS gave the data source; the import id."),
@@ -34,7 +38,7 @@ export const gitLabDataSourceSpec = {
   }),
   replaceOnChanges: ["name"],
   uniqueBy: "name",
-  localInputs: ["preflight"],
+  localInputs: ["preflight", "gitlabCaBundle"],
   secretOutputs: ["token"],
 } satisfies ResourceSpec;
 

@@ -1,4 +1,4 @@
-import { setting } from "../core/config";
+import { setting, transportSettings, TransportSettings } from "../core/config";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
@@ -11,7 +11,7 @@ export interface EnosSettings {
   appKey: string;
   appSecret: string;
   servicePath: string;
-  caBundle?: string;
+  transport: TransportSettings;
 }
 
 const required = [
@@ -33,6 +33,8 @@ export function enosSettings(): EnosSettings | CheckFailure {
     };
   }
   rememberSecret(values.appSecret);
+  const transport = transportSettings("enos");
+  if ("reason" in transport) return transport;
   const gateway = values.apiGateway!;
   return {
     apiGateway: /^https?:\/\//i.test(gateway) ? gateway.replace(/\/+$/, "") : `https://${gateway.replace(/\/+$/, "")}`,
@@ -40,7 +42,7 @@ export function enosSettings(): EnosSettings | CheckFailure {
     appKey: values.appKey!,
     appSecret: values.appSecret!,
     servicePath: `/${(setting("enos:servicePath", "ENOS_SERVICE_PATH") ?? DEFAULT_SERVICE_PATH).replace(/^\/+|\/+$/g, "")}`,
-    caBundle: setting("enos:caBundle", "ENOS_CA_BUNDLE"),
+    transport,
   };
 }
 

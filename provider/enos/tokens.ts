@@ -6,7 +6,7 @@ import { parseBody } from "../http/json";
 import type { EnosSettings } from "./settings";
 import { tokenEncryption } from "./signing";
 
-const TOKEN_PATH = "/apim-token-service/v2.0/token/get";
+const TOKEN_SERVICE = "/apim-token-service/v2.0/token";
 
 // The token service answers with `status` (one published sample spells it `stauts`).
 const tokenAnswer = z
@@ -41,33 +41,52 @@ const issued = new Map<string, Promise<Issued>>();
 export async function accessToken(settings: EnosSettings, http: HttpClient, stale?: string): Promise<string> {
   const key = `${settings.apiGateway}\n${settings.appKey}`;
   const current = issued.get(key);
+  let previous: string | undefined;
   if (current) {
     const entry = await current.catch(() => undefined);
     if (entry && entry.token !== stale && Date.now() < entry.renewAt) return entry.token;
     if (issued.get(key) !== current) return accessToken(settings, http, stale);
+    previous = entry?.token;
   }
-  const next = requestToken(settings, http);
+  const next = previous === undefined ? requestToken(settings, http, "get") : renewToken(settings, http, previous);
   issued.set(key, next);
   next.catch(() => issued.get(key) === next && issued.delete(key));
   return (await next).token;
 }
 
-async function requestToken(settings: EnosSettings, http: HttpClient): Promise<Issued> {
+/**
+ * A new token in place of `previous` (close to expiry, or reported expired): token/get would
+ * answer the same token while it is valid, so ask token/refresh; if the gateway will not
+ * refresh it (1204, or no refresh endpoint), ask token/get.
+ */
+async function renewToken(settings: EnosSettings, http: HttpClient, previous: string): Promise<Issued> {
+  try {
+    const renewed = await requestToken(settings, http, "refresh", previous);
+    if (renewed.token !== previous) return renewed;
+  } catch {
+    // fall back to token/get, whose errors name the setting to fix
+  }
+  return requestToken(settings, http, "get");
+}
+
+async function requestToken(settings: EnosSettings, http: HttpClient, verb: "get" | "refresh", previous?: string): Promise<Issued> {
+  const path = `${TOKEN_SERVICE}/${verb}`;
   for (let attempt = 1; ; attempt++) {
     const timestamp = Date.now();
-    const body = JSON.stringify({ appKey: settings.appKey, encryption: tokenEncryption(settings.appKey, timestamp, settings.appSecret), timestamp });
+    const fields = { appKey: settings.appKey, encryption: tokenEncryption(settings.appKey, timestamp, settings.appSecret), timestamp };
+    const body = JSON.stringify(previous === undefined ? fields : { ...fields, accessToken: previous });
     let res: Response;
     try {
-      res = await http.request({ method: "POST", path: TOKEN_PATH, headers: { "Content-Type": "application/json;charset=UTF-8" }, body, idempotent: false });
+      res = await http.request({ method: "POST", path, headers: { "Content-Type": "application/json;charset=UTF-8" }, body, idempotent: false });
     } catch (err) {
       if (attempt < 3) continue;
       throw err;
     }
     if (res.status >= 500 && attempt < 3) continue;
     if (res.status !== 200) {
-      throw new ProviderError(`EnOS token service answered ${res.status} to POST ${TOKEN_PATH}; check enos:apiGateway (${settings.apiGateway}).`);
+      throw new ProviderError(`EnOS token service answered ${res.status} to POST ${path}; check enos:apiGateway (${settings.apiGateway}).`);
     }
-    const answer = parseBody("EnOS", { method: "POST", path: TOKEN_PATH }, res, tokenAnswer, "a token service answer ({status, msg, data})");
+    const answer = parseBody("EnOS", { method: "POST", path }, res, tokenAnswer, "a token service answer ({status, msg, data})");
     const status = answer.status ?? answer.stauts ?? answer.code ?? -1;
     // 1001: the same encryption was seen before (a retried request); a new timestamp makes a new one.
     if (status === 1001 && attempt < 3) continue;
@@ -76,6 +95,6 @@ async function requestToken(settings: EnosSettings, http: HttpClient): Promise<I
     }
     rememberSecret(answer.data.accessToken);
     const lifetimeMs = answer.data.expire * 1000;
-    return { token: answer.data.accessToken, renewAt: Date.now() + lifetimeMs - Math.min(300_000, lifetimeMs / 10) };
+    return { token: answer.data.accessToken, renewAt: timestamp + lifetimeMs - Math.min(300_000, lifetimeMs / 10) };
   }
 }

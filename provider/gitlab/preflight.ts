@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { setting } from "../core/config";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
 import { rememberSecret } from "../core/secrets";
@@ -23,6 +24,7 @@ export interface GitLabCheck {
   target: Target;
   /** New or changed resource: token, scopes and projects. Otherwise only the token (it rots silently). */
   full: boolean;
+  /** The resource's gitlabCaBundle; default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. */
   caBundle?: string;
 }
 
@@ -34,10 +36,13 @@ export interface PreflightResult {
 }
 
 type TokenOutcome = { info: TokenInfo } | { notGitLab: string } | { failure: CheckFailure };
+/** What GitLab answered, before it is judged: the same answer means different things to each target. */
+type Answer<T> = T | GitLabResponseError | TransportError;
 
-// Per provider process: a stack of 500 sources sharing one token asks about it once.
-const tokenChecks = new Map<string, Promise<TokenOutcome>>();
-const projectChecks = new Map<string, Promise<ProjectInfo | GitLabResponseError | TransportError>>();
+// Per provider process: a stack of 500 sources sharing one token asks about it once. The raw
+// answers are cached, not the verdicts, which name the target's scopes and the input at fault.
+const tokenChecks = new Map<string, Promise<Answer<TokenInfo>>>();
+const projectChecks = new Map<string, Promise<Answer<ProjectInfo>>>();
 
 function cacheKey(...parts: string[]): string {
   return crypto.createHash("sha256").update(parts.join("\n")).digest("hex");
@@ -52,56 +57,70 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Pro
   return entry;
 }
 
+/** HTTP and network failures are answers to judge; anything else is a bug and propagates. */
+function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
+  return call.catch((err: unknown) => {
+    if (err instanceof GitLabResponseError || err instanceof TransportError) return err;
+    throw err;
+  });
+}
+
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
-export async function checkGitLab(check: GitLabCheck): Promise<PreflightResult> {
+export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> {
+  const check = { ...given, caBundle: given.caBundle ?? setting("gitlab:caBundle", "GITLAB_CA_BUNDLE") };
   rememberSecret(check.token);
   let outcome: TokenOutcome | undefined;
+  let firstNotGitLab: string | undefined;
   let root = check.roots[0];
   for (root of check.roots) {
-    outcome = await memo(tokenChecks, cacheKey(root, check.token), () => checkToken(root, check));
+    const answer = await memo(tokenChecks, cacheKey(root, check.token), () => answerOf(new GitLabApi(root, check.token, check.caBundle).tokenSelf()));
+    outcome = judgeTokenAnswer(answer, root, check);
     if (!("notGitLab" in outcome)) break;
+    firstNotGitLab ??= outcome.notGitLab;
   }
   if (!outcome) return { failures: [], warnings: [] };
-  if ("notGitLab" in outcome) return { failures: [{ property: check.rootProperty, reason: outcome.notGitLab }], warnings: [] };
+  // No candidate answered as GitLab: blame the URL as given (its origin), not the last guess.
+  if ("notGitLab" in outcome) return { failures: [{ property: check.rootProperty, reason: firstNotGitLab ?? outcome.notGitLab }], warnings: [] };
   if ("failure" in outcome) return { failures: [outcome.failure], warnings: [] };
 
   const result: PreflightResult = { ...judgeToken(outcome.info, check.target, new URL(root).host), root };
   if (!check.full || result.failures.length > 0) return result;
-  for (const project of check.projects) {
-    const path = projectPath(root, project.url);
-    const found = await memo(projectChecks, cacheKey(root, check.token, path), () =>
-      new GitLabApi(root, check.token, check.caBundle).project(path).catch((err: unknown) => {
-        if (err instanceof GitLabResponseError || err instanceof TransportError) return err;
-        throw err;
-      }),
-    );
-    judgeProject(found, path, project.property, root, result);
-  }
+  const found = await Promise.all(
+    check.projects.map((project) => {
+      const path = projectPath(root, project.url);
+      return memo(projectChecks, cacheKey(root, check.token, path), () => answerOf(new GitLabApi(root, check.token, check.caBundle).project(path)));
+    }),
+  );
+  check.projects.forEach((project, i) => judgeProject(found[i], projectPath(root, project.url), project.property, root, result));
   return result;
 }
 
-async function checkToken(root: string, check: GitLabCheck): Promise<TokenOutcome> {
+function judgeTokenAnswer(answer: Answer<TokenInfo>, root: string, check: GitLabCheck): TokenOutcome {
   const host = new URL(root).host;
-  try {
-    return { info: await new GitLabApi(root, check.token, check.caBundle).tokenSelf() };
-  } catch (err) {
-    if (err instanceof TransportError) return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: ${err.message}` } };
-    if (!(err instanceof GitLabResponseError)) throw err;
-    const scopes = describeScopes(check.target);
-    if (!err.isJson) {
-      return { notGitLab: `${check.rootProperty}: ${root}/api/v4 is not a GitLab API (it answered ${err.status} with ${err.body.trimStart().startsWith("<") ? "HTML" : "a body that is not JSON"}); check the server URL and its relative URL root, if any (for example https://host/gitlab).` };
-    }
-    if (err.status === 401) {
-      return { failure: { property: "token", reason: `token is invalid, expired or revoked (GitLab at ${host} answered 401); create a new access token with ${scopes} and set it.` } };
-    }
-    if (err.status === 400) {
-      return { failure: { property: "token", reason: `token is not a personal, project or group access token (GitLab at ${host} answered 400, as it does for OAuth tokens); create an access token with ${scopes}.` } };
-    }
-    if (err.status === 404) {
-      return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${root} has no /personal_access_tokens/self (404): the URL is wrong or GitLab is older than 15.5; check the URL, or set preflight to "off" for an old GitLab.` } };
-    }
-    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}; check the server and try again.` } };
+  if (answer instanceof TransportError) return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: ${answer.message}` } };
+  if (!(answer instanceof GitLabResponseError)) return { info: answer };
+  const err = answer;
+  const scopes = describeScopes(check.target);
+  if (err.status === 429) {
+    const wait = err.retryAfter ? ` and asks to retry after ${err.retryAfter} s` : "";
+    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} is rate-limiting requests (429)${wait}; run again later, or set preflight to "off" for this run.` } };
   }
+  if (err.status >= 500) {
+    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}: the server or a proxy in front of it is failing; try again later.` } };
+  }
+  if (!err.isJson) {
+    return { notGitLab: `${check.rootProperty}: not a GitLab API at this URL: GET ${root}/api/v4/personal_access_tokens/self answered ${err.status} with ${err.body.trimStart().startsWith("<") ? "HTML" : "a body that is not JSON"}; check the server URL and its relative URL root, if any (for example https://host/gitlab/).` };
+  }
+  if (err.status === 401) {
+    return { failure: { property: "token", reason: `token is invalid, expired or revoked (GitLab at ${host} answered 401); create a new access token with ${scopes} and set it.` } };
+  }
+  if (err.status === 400) {
+    return { failure: { property: "token", reason: `token is not a personal, project or group access token (GitLab at ${host} answered 400, as it does for OAuth tokens); create an access token with ${scopes}.` } };
+  }
+  if (err.status === 404) {
+    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${root} has no /personal_access_tokens/self (404): the URL is wrong or GitLab is older than 15.5; check the URL, or set preflight to "off" for an old GitLab.` } };
+  }
+  return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}; check the server and try again.` } };
 }
 
 function judgeToken(info: TokenInfo, target: Target, host: string): PreflightResult {
@@ -110,22 +129,27 @@ function judgeToken(info: TokenInfo, target: Target, host: string): PreflightRes
   const missing = requiredScopes[target].filter((group) => !group.some((s) => info.scopes.includes(s)));
   if (missing.length > 0) {
     const names = missing.map((g) => g.join(" or ")).join(", ");
-    failures.push({ property: "token", reason: `token lacks scope ${names} (it has ${info.scopes.join(", ") || "none"}); add it in GitLab at ${host} or create a token with ${describeScopes(target)}.` });
+    failures.push({
+      property: "token",
+      reason: `token lacks scope${missing.length > 1 ? "s" : ""} ${names} (it has ${info.scopes.join(", ") || "none"}); GitLab cannot add scopes to a token, so create a new one at ${host} with ${describeScopes(target)} and set it.`,
+    });
   }
-  if (info.expiresAt) {
+  if (!info.active) {
+    failures.push({ property: "token", reason: `token is revoked or inactive (GitLab at ${host}); create a new access token with ${describeScopes(target)} and set it.` });
+  } else if (info.expiresAt) {
     const days = Math.round((Date.parse(`${info.expiresAt}T00:00:00Z`) - Date.parse(`${today()}T00:00:00Z`)) / 86_400_000);
-    if (days < 0 || !info.active) {
+    if (days < 0) {
       failures.push({ property: "token", reason: `token expired on ${info.expiresAt}; create a new token with ${describeScopes(target)} and set it.` });
     } else if (target === "torque") {
       warnings.push(`token expires on ${info.expiresAt}: Torque expects a token without an expiration date, so renew it before then (or have an administrator allow non-expiring tokens).`);
     } else if (days <= 30) {
-      warnings.push(`token expires on ${info.expiresAt} (in ${days} days); renew it before then or EnOS will lose access to the repository.`);
+      warnings.push(`token expires on ${info.expiresAt} (${days === 0 ? "today" : `in ${days} day${days === 1 ? "" : "s"}`}); renew it before then or EnOS will lose access to the repository.`);
     }
   }
   return { failures, warnings };
 }
 
-function judgeProject(found: ProjectInfo | GitLabResponseError | TransportError, path: string, property: string, root: string, result: PreflightResult): void {
+function judgeProject(found: Answer<ProjectInfo>, path: string, property: string, root: string, result: PreflightResult): void {
   const host = new URL(root).host;
   if (found instanceof TransportError) {
     result.failures.push({ property, reason: `${property}: ${found.message}` });
@@ -133,7 +157,7 @@ function judgeProject(found: ProjectInfo | GitLabResponseError | TransportError,
     if (found.status === 404) {
       result.failures.push({ property, reason: `${property}: project ${path} is missing on ${host} or not visible to this token (GitLab answers 404 for both); check the path and that the token's user can see the project.` });
     } else if (found.status === 403) {
-      result.failures.push({ property: "token", reason: `token may not read project ${path} (GitLab at ${host} answered 403${suffix(found.gitlabMessage)}); give it scope read_api or api.` });
+      result.failures.push({ property: "token", reason: `token may not read project ${path} (GitLab at ${host} answered 403${suffix(found.gitlabMessage)}); use a token with scope read_api or api.` });
     } else {
       result.failures.push({ property, reason: `${property}: GitLab at ${host} answered ${found.status} for project ${path}${suffix(found.gitlabMessage)}; check the server and try again.` });
     }
@@ -146,7 +170,12 @@ function judgeProject(found: ProjectInfo | GitLabResponseError | TransportError,
 export function projectPath(root: string, url: string): string {
   const rootPath = new URL(root).pathname.replace(/\/+$/, "");
   const path = new URL(url).pathname.replace(/\/+$/, "").replace(/\.git$/, "");
-  return decodeURIComponent(path.startsWith(`${rootPath}/`) ? path.slice(rootPath.length + 1) : path.replace(/^\//, ""));
+  const relative = path.startsWith(`${rootPath}/`) ? path.slice(rootPath.length + 1) : path.replace(/^\//, "");
+  try {
+    return decodeURIComponent(relative);
+  } catch {
+    return relative; // a stray "%": ask GitLab for the path as written
+  }
 }
 
 /**

@@ -3,7 +3,14 @@ import { clientFor, Method } from "../http/client";
 
 /** A GitLab answer outside 2xx, or one that is not JSON where JSON belongs. */
 export class GitLabResponseError extends Error {
-  constructor(readonly status: number, readonly body: string, readonly isJson: boolean, readonly path: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly isJson: boolean,
+    readonly path: string,
+    /** The Retry-After header of a 429, if any. */
+    readonly retryAfter?: string,
+  ) {
     super(`GitLab answered ${status} to GET ${path}`);
   }
 
@@ -29,7 +36,16 @@ export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
       const prefix = String(options?.prefixUrl ?? "");
       const url = new URL(endpoint, prefix.endsWith("/") ? prefix : `${prefix}/`);
       if (options?.searchParams) url.search = String(options.searchParams);
-      const client = clientFor({ api: "GitLab", url: url.origin, timeoutMs: opts.timeoutMs, caBundle: opts.caBundle });
+      // No retry starts once the time budget is spent: a server that never answers fails the
+      // check after one timeout (10 s), not after several; a short Retry-After is still honoured.
+      const client = clientFor({
+        api: "GitLab",
+        url: url.origin,
+        timeoutMs: opts.timeoutMs,
+        caBundle: opts.caBundle,
+        caSetting: "gitlabCaBundle (or stack config gitlab:caBundle)",
+        retry: { totalMs: opts.timeoutMs },
+      });
       const res = await client.request({
         method: String(options?.method ?? "GET").toUpperCase() as Method,
         path: url.pathname + url.search,
@@ -43,7 +59,9 @@ export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
       } catch {
         body = undefined;
       }
-      if (res.status >= 300 || body === undefined) throw new GitLabResponseError(res.status, res.body, body !== undefined, url.pathname);
+      if (res.status >= 300 || body === undefined) {
+        throw new GitLabResponseError(res.status, res.body, body !== undefined, url.pathname, res.headers["retry-after"]);
+      }
       return { body: body!, headers: res.headers, status: res.status };
     },
   );

@@ -19,6 +19,8 @@ export interface ClientOptions {
   maxConcurrent?: number;
   /** PEM certificates trusted in addition to the system's (self-signed servers). */
   caBundle?: string;
+  /** Where the user sets caBundle, named in TLS failures (e.g. "torque:caBundle"). */
+  caSetting?: string;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -87,7 +89,7 @@ export class HttpClient {
       const retryIn = this.retryDelay(outcome, idempotent, attempt, started);
       if (retryIn === undefined) {
         if (outcome instanceof NetworkError) {
-          throw new TransportError(describeNetworkError(this.options.api, this.host, req, outcome), { ambiguous: !idempotent && outcome.sent });
+          throw new TransportError(describeNetworkError(this.options, this.host, req, outcome), { ambiguous: !idempotent && outcome.sent });
         }
         return outcome;
       }

@@ -1,5 +1,5 @@
 import type { AxiosError } from "axios";
-import type { Request } from "./client";
+import type { ClientOptions, Request } from "./client";
 
 type Cause = "dns" | "refused" | "tls" | "timeout" | "reset" | "proxy";
 
@@ -29,7 +29,8 @@ export class NetworkError {
   }
 }
 
-export function describeNetworkError(api: string, host: string, req: Request, err: NetworkError): string {
+export function describeNetworkError(client: Pick<ClientOptions, "api" | "caSetting">, host: string, req: Request, err: NetworkError): string {
+  const { api } = client;
   const call = `${req.method} ${req.path}`;
   switch (err.cause) {
     case "dns":
@@ -37,7 +38,7 @@ export function describeNetworkError(api: string, host: string, req: Request, er
     case "refused":
       return `${api}: ${host} refused the connection; check the port in the URL and that the server is running.`;
     case "tls":
-      return `${api}: TLS verification of ${host} failed (${err.code}); if the server uses a private CA, give its certificate as caBundle.`;
+      return `${api}: TLS verification of ${host} failed (${err.code}); if the server uses a private CA, give its certificate as ${client.caSetting ?? "caBundle"}.`;
     case "timeout":
       return `${api}: ${host} did not answer ${call} within ${err.timeoutMs / 1000} s; check that the server is reachable and healthy.`;
     case "proxy":

@@ -64,7 +64,7 @@ export class TorqueClient {
   private readonly prefix: string;
 
   constructor(private readonly settings: TorqueSettings) {
-    this.http = clientFor({ api: "Torque", url: settings.url, ...settings.transport });
+    this.http = clientFor({ api: "Torque", url: settings.url, caSetting: "torque:caBundle", ...settings.transport });
     this.prefix = new URL(settings.url).pathname.replace(/\/+$/, "");
   }
 
@@ -87,7 +87,8 @@ export class TorqueClient {
     this.invalidate(PROVIDERS);
     if (res.status === 200 || res.status === 202 || res.status === 204) return;
     if (res.status === 409) throw new ConflictError(this.failure("PUT", path, res).message);
-    if (res.status === 404) await this.listProviders();
+    if (res.status !== 404) throw this.failure("PUT", path, res);
+    await this.listProviders(); // a 404 means gone, unless the server has no such route at all
     throw this.failure("PUT", path, res, `repository provider ${id} no longer exists in Torque; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
   }
 

@@ -3,7 +3,7 @@ import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { isUnder, normalizeUrl } from "../core/url";
-import { canonical } from "../core/wire";
+import { canonicalSet } from "../core/wire";
 import { applyMode, checkGitLab } from "../gitlab/preflight";
 import { ConflictError, ProviderBody, ProviderRecord, TorqueClient } from "./client";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
@@ -30,14 +30,14 @@ function stateOf(record: ProviderRecord, token: string | undefined): State {
     type: TYPE,
     name: record.name,
     baseUrl: sameUrl(record.details.base_url, true),
-    repos: record.repos.map((r) => sameUrl(r, false)).sort(),
+    repos: record.repos.map((r) => sameUrl(r, false)),
     token: token ?? "",
     preflight: "strict",
   };
 }
 
 function sameRegistration(state: State, args: Args): boolean {
-  return state.baseUrl === args.baseUrl && canonical(state.repos) === canonical(args.repos);
+  return state.baseUrl === args.baseUrl && canonicalSet(state.repos) === canonicalSet(args.repos);
 }
 
 const hooks: Hooks<Args, State> = {
@@ -59,7 +59,7 @@ const hooks: Hooks<Args, State> = {
     if ("reason" in settings) return [settings];
     const { baseUrl, token, repos = [], preflight = "strict" } = inputs;
     if (preflight === "off" || baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])) return [];
-    const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonical(olds.repos) !== canonical(repos);
+    const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonicalSet(olds.repos ?? []) !== canonicalSet(repos);
     const result = await checkGitLab({
       roots: [baseUrl.replace(/\/$/, "")],
       rootProperty: "baseUrl",
@@ -67,6 +67,7 @@ const hooks: Hooks<Args, State> = {
       projects: containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` })),
       target: "torque",
       full,
+      caBundle: inputs.gitlabCaBundle,
     });
     return applyMode(preflight, result);
   },

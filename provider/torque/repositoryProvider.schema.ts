@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
@@ -20,9 +20,9 @@ export const repositoryProviderSpec = {
     repos: z
       .array(urlInput({ trailingSlash: false }), { error: "must be a list of repository URLs." })
       .default([])
-      .transform((repos) => [...repos].sort())
       .describe("Repository URLs to connect through this provider; each must lie under baseUrl. Order does not matter."),
     preflight: preflightInput,
+    gitlabCaBundle: gitlabCaBundleInput,
   }),
   computed: z.object({
     providerId: z.string().describe("The GUID Torque gave the provider; the import id."),
@@ -30,7 +30,8 @@ export const repositoryProviderSpec = {
   }),
   replaceOnChanges: [],
   autoName: "name",
-  localInputs: ["preflight"],
+  localInputs: ["preflight", "gitlabCaBundle"],
+  unordered: ["repos"],
   secretOutputs: ["token"],
 } satisfies ResourceSpec;
 

@@ -1,3 +1,4 @@
+import { createOnce } from "../core/createOnce";
 import { PartialCreateError, ProviderError } from "../core/errors";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
@@ -44,7 +45,7 @@ function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<St
     repositoryUrl,
     branch: record.branch ?? "",
     credentialName: record.credential_name ?? undefined,
-    agents: record.agents.map((a) => a.name).sort(),
+    agents: record.agents.map((a) => a.name),
     useAllAgents: record.use_all_agents,
     eacAutoRegistration: props.eacAutoRegistration ?? false,
     syncTimeoutSeconds: props.syncTimeoutSeconds ?? 120,
@@ -53,17 +54,19 @@ function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<St
   };
 }
 
-/** Polls with backoff until the sync ends; one list request serves every repository of the space being polled. */
+/**
+ * Polls with backoff until the sync ends. A list fetched after this repository was created
+ * answers for it, so repositories created together in a space share their polls.
+ */
 async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepositoryRecord | undefined> {
   const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
   let delay = 250;
-  let last: SpaceRepositoryRecord | undefined;
+  let since = Date.now();
   for (;;) {
-    const asked = Date.now();
-    last = (await client.listSpaceRepositories(args.space, asked)).find((r) => r.name === args.repositoryName);
-    if (last && last.status !== "Syncing") return last;
-    if (Date.now() + delay > deadline) return last;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
+    const last = (await client.listSpaceRepositories(args.space, since)).find((r) => r.name === args.repositoryName);
+    if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
+    since = Date.now();
     delay = Math.min(delay * 1.5, 5_000);
   }
 }
@@ -109,6 +112,7 @@ const hooks: Hooks<Args, State> = {
       projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
       target: "torque",
       full,
+      caBundle: inputs.gitlabCaBundle,
     });
     return applyMode(preflight, result);
   },
@@ -117,7 +121,17 @@ const hooks: Hooks<Args, State> = {
     const client = new TorqueClient(requireTorqueSettings());
     const id = `${args.space}/${args.repositoryName}`;
     try {
-      await client.createSpaceRepository(args.space, body(args));
+      await createOnce({
+        what: `repository ${args.repositoryName} in Torque space ${args.space}`,
+        post: async () => {
+          await client.createSpaceRepository(args.space, body(args));
+          return id;
+        },
+        find: async () => {
+          const found = (await client.listSpaceRepositories(args.space, Date.now())).find((r) => r.name === args.repositoryName);
+          return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
+        },
+      });
     } catch (err) {
       if (err instanceof ConflictError) {
         throw new ConflictError(`Torque space ${args.space} already has a repository named ${args.repositoryName}; adopt it with the resource option import: "${id}", or choose another repositoryName.`);

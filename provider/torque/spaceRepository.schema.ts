@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
@@ -25,18 +25,20 @@ export const spaceRepositorySpec = {
     providerId: z.string().min(1).optional().describe("Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository."),
     providerBaseUrl: z.string().optional().describe("Set by `provider`: its baseUrl, to check at preview that the repository lies under it."),
     providerToken: secretInput("Set by `provider`: its GitLab token, used only by the preview-time connectivity test.").optional(),
-    agents: z.array(z.string().min(1)).default([]).transform((a) => [...a].sort()).describe("Agents the space uses for this repository. Order does not matter."),
+    agents: z.array(z.string().min(1)).default([]).describe("Agents the space uses for this repository. Order does not matter."),
     useAllAgents: z.boolean().optional().describe("Use every agent of the space. Default: true when agents is empty."),
     eacAutoRegistration: z.boolean().default(false).describe("Let Torque register environment-as-code files it finds in the repository."),
     syncTimeoutSeconds: z.number().int().min(1).max(3600).default(120).describe("How long create waits for the repository to reach Connected. Default: 120."),
     preflight: preflightInput,
+    gitlabCaBundle: gitlabCaBundleInput,
   }),
   computed: z.object({
     status: z.string().describe("Sync status in Torque: Syncing, Connected or Error."),
   }),
   replaceOnChanges: ["space", "repositoryName", "repositoryUrl", "branch", "token", "eacAutoRegistration"],
   uniqueBy: "repositoryName",
-  localInputs: ["providerId", "providerBaseUrl", "providerToken", "syncTimeoutSeconds", "preflight"],
+  localInputs: ["providerId", "providerBaseUrl", "providerToken", "syncTimeoutSeconds", "preflight", "gitlabCaBundle"],
+  unordered: ["agents"],
   secretOutputs: ["token", "providerToken"],
   references: {
     provider: {

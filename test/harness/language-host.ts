@@ -109,7 +109,10 @@ function wrapSecrets(outputs: Record<string, unknown>, secretKeys: string[]): Re
 
 async function run(request: RunRequest): Promise<void> {
   const errors: string[] = [];
-  const onRejection = (err: unknown) => errors.push(err instanceof Error ? err.message : String(err));
+  const onRejection = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!errors.includes(message)) errors.push(message);
+  };
   process.on("unhandledRejection", onRejection);
   const stackTraceLimit = Error.stackTraceLimit;
   if (request.stackTraceLimit !== undefined) Error.stackTraceLimit = request.stackTraceLimit;

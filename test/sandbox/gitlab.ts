@@ -1,7 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { RateLimitFault, StatusFault } from "./faults";
 import {
-  SandboxServer,
+  bearerToken,
   jsonResponse,
   matchRoute,
   requireEntry,
@@ -9,7 +9,8 @@ import {
   type Route,
   type SandboxRequest,
   type SandboxResponse,
-} from "./server";
+} from "./handler-kit";
+import { SandboxServer } from "./server";
 
 export type GitLabTokenKind = "personal" | "project" | "group" | "oauth";
 
@@ -52,7 +53,7 @@ export interface GitLabOptions {
   root?: string;
 }
 
-export const GITLAB_VERSION = "17.5.1";
+const GITLAB_VERSION = "17.5.1";
 const RATE_LIMIT_PER_MINUTE = 2000;
 const USER_SCOPES = ["read_user", "read_api", "api"];
 const PROJECT_SCOPES = ["api", "read_api"];
@@ -158,8 +159,7 @@ export class GitLabServer extends SandboxServer {
 
   private authenticate(request: SandboxRequest): GitLabToken | undefined {
     const privateToken = request.headers["private-token"];
-    const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    const secret = typeof privateToken === "string" ? privateToken : bearer;
+    const secret = typeof privateToken === "string" ? privateToken : bearerToken(request);
     const token = secret === undefined ? undefined : this.tokens.get(secret);
     if (!token || token.revoked || isExpired(token)) return undefined;
     token.lastUsedAt = new Date().toISOString();
@@ -239,7 +239,6 @@ export async function startGitLab(options: GitLabOptions = {}): Promise<GitLabSe
 function user(token: GitLabToken): object {
   return { id: token.userId, username: `user${token.userId}`, name: `Sandbox User ${token.userId}`, state: "active" };
 }
-
 
 function isExpired(token: GitLabToken): boolean {
   const todayUtc = new Date().toISOString().slice(0, 10);

@@ -1,23 +1,9 @@
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Faults, pathMatches, type Fault, type RateLimitFault, type StatusFault } from "./faults";
-
-export interface SandboxRequest {
-  method: string;
-  /** The pathname exactly as sent (still percent-encoded). */
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  /** The body exactly as received, decoded as UTF-8. */
-  body: string;
-}
-
-export interface SandboxResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
+import { JSON_TYPE, textResponse, type SandboxRequest, type SandboxResponse } from "./handler-kit";
 
 export interface LoggedRequest {
   method: string;
@@ -34,62 +20,6 @@ export interface RequestFilter {
   path?: string | RegExp;
 }
 
-export const JSON_TYPE = "application/json; charset=utf-8";
-
-export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { "Content-Type": JSON_TYPE, ...headers }, body: JSON.stringify(value) };
-}
-
-export function textResponse(
-  status: number,
-  body: string,
-  contentType = "text/plain; charset=utf-8",
-  headers: Record<string, string> = {},
-): SandboxResponse {
-  return { status, headers: { "Content-Type": contentType, ...headers }, body };
-}
-
-/** The parsed value, or undefined when the text is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** For admin methods: the stored record, or a thrown error naming what is missing. */
-export function requireEntry<K, V>(map: Map<K, V>, key: K, what: string): V {
-  const value = map.get(key);
-  if (value === undefined) throw new Error(`sandbox: no ${what} ${String(key)}`);
-  return value;
-}
-
-export interface Route<H> {
-  method: string;
-  /** Matched against the raw pathname; capture groups become the (decoded) params. */
-  pattern: RegExp;
-  handler: H;
-}
-
-export type RouteMatch<H> = { handler: H; params: string[] } | { miss: 404 | 405 };
-
-export function matchRoute<H>(routes: Route<H>[], method: string, path: string): RouteMatch<H> {
-  let pathKnown = false;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match) continue;
-    pathKnown = true;
-    if (route.method !== method) continue;
-    try {
-      return { handler: route.handler, params: match.slice(1).map(decodeURIComponent) };
-    } catch {
-      return { miss: 404 }; // malformed percent-encoding
-    }
-  }
-  return { miss: pathKnown ? 405 : 404 };
-}
-
 /** The HTTP mechanism shared by the three emulators: logging, latency, faults, in-flight tracking. */
 export abstract class SandboxServer {
   /** Added before every response. */
@@ -103,6 +33,10 @@ export abstract class SandboxServer {
   private readonly server = http.createServer((req, res) => void this.serve(req, res));
   /** Aborted by close(): cancels pending delays and outgoing calls. */
   protected readonly closing = new AbortController();
+
+  constructor() {
+    setMaxListeners(0, this.closing.signal); // every concurrent pause listens to it
+  }
 
   get port(): number {
     return this.boundPort;

@@ -1,4 +1,4 @@
-import { jsonResponse, type SandboxResponse } from "./server";
+import { jsonResponse, type SandboxResponse } from "./handler-kit";
 
 /** Torque error item; `name` names the offending field when there is one. */
 export interface TorqueError {

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { isNonEmptyString, isObject, parseHttpUrl, unknownKeys } from "./fields";
-import { jsonResponse, parseJson, requireEntry, textResponse, type SandboxResponse } from "./server";
+import {
+  checkFields,
+  isNonEmptyString,
+  isObject,
+  isStringArray,
+  objectRule,
+  parseHttpUrl,
+  type FieldRule,
+} from "./fields";
+import { jsonResponse, parseJson, requireEntry, textResponse, type SandboxResponse } from "./handler-kit";
 import { torqueError, torqueErrors, type TorqueError } from "./torque-errors";
 
 export interface ProviderRecord {
@@ -14,9 +22,6 @@ export interface ProviderRecord {
 
 /** How a successful create returns the new GUID: JSON string, text/plain, or {"id": ...}. */
 export type CreateResponseShape = "string" | "text" | "object";
-
-const FIELDS = ["name", "type", "details", "repos"];
-const DETAILS_FIELDS = ["token", "base_url"];
 
 /** Account-level repository providers: the HTTP operations and their store. */
 export class RepositoryProviders {
@@ -68,6 +73,11 @@ export class RepositoryProviders {
     return Object.assign(requireEntry(this.records, id, "Torque repository provider"), patch);
   }
 
+  remove(id: string): void {
+    requireEntry(this.records, id, "Torque repository provider");
+    this.records.delete(id);
+  }
+
   private nameTaken(name: string, exceptId?: string): boolean {
     return [...this.records.values()].some((record) => record.name === name && record.id !== exceptId);
   }
@@ -80,46 +90,44 @@ export function isUnder(url: string, baseUrl: string): boolean {
   return parsed !== undefined && base !== undefined && parsed.length > base.length && parsed.startsWith(base);
 }
 
+/** On update an omitted token keeps the stored one. */
+function providerRules(tokenOptional: boolean): Record<string, FieldRule> {
+  return {
+    name: { check: isNonEmptyString, expected: "a non-empty string" },
+    type: { check: (value) => value === "gitLabEnterprise", expected: "'gitLabEnterprise'" },
+    details: objectRule({
+      base_url: { check: isBaseUrl, expected: "an http(s) URL ending with '/'" },
+      token: { check: isNonEmptyString, expected: "a non-empty string", optional: tokenOptional },
+    }),
+    repos: { check: isStringArray, expected: "an array of repository URL strings" },
+  };
+}
+
 /** Validates a create (no `stored`) or update body; every problem is reported, each naming its field. */
 function readProvider(body: string, stored?: ProviderRecord): Omit<ProviderRecord, "id"> | TorqueError[] {
   const value = parseJson(body);
   if (!isObject(value)) return [{ name: "body", message: "The request body must be a JSON object" }];
-  const errors = unknownKeys(value, FIELDS).map((key) => unknownField(key));
-  if (!isNonEmptyString(value.name)) errors.push({ name: "name", message: "name is required" });
-  if (value.type !== "gitLabEnterprise") errors.push({ name: "type", message: "type must be 'gitLabEnterprise'" });
-  const details = isObject(value.details) ? value.details : {};
-  if (!isObject(value.details)) errors.push({ name: "details", message: "details must be an object" });
-  errors.push(...unknownKeys(details, DETAILS_FIELDS).map((key) => unknownField(`details.${key}`)));
-  const baseUrl = details.base_url;
-  const baseUrlValid = isBaseUrl(baseUrl);
-  if (!baseUrlValid) {
-    errors.push({ name: "details.base_url", message: "details.base_url must be an http(s) URL ending with '/'" });
+  const problems = checkFields(value, providerRules(stored !== undefined));
+  if (problems.length > 0) return problems;
+  const input = value as { name: string; details: { base_url: string; token?: string }; repos: string[] };
+  const baseUrl = input.details.base_url;
+  const outside = input.repos.filter((repo) => !isUnder(repo, baseUrl));
+  if (outside.length > 0) {
+    const message = (repo: string): string => `Repository '${repo}' is not under details.base_url '${baseUrl}'`;
+    return outside.map((repo) => ({ name: "repos", message: message(repo) }));
   }
-  const token = details.token ?? stored?.token;
-  if (!isNonEmptyString(token)) errors.push({ name: "details.token", message: "details.token is required" });
-  const repos = value.repos;
-  if (!Array.isArray(repos) || !repos.every((repo) => typeof repo === "string")) {
-    errors.push({ name: "repos", message: "repos must be an array of repository URL strings" });
-  } else if (baseUrlValid) {
-    for (const repo of repos.filter((candidate) => !isUnder(candidate, baseUrl))) {
-      errors.push({ name: "repos", message: `Repository '${repo}' is not under details.base_url '${baseUrl}'` });
-    }
-  }
-  if (errors.length > 0) return errors;
-  return { name: value.name as string, type: "gitLabEnterprise", baseUrl: baseUrl as string, token: token as string, repos: repos as string[] };
+  // Without `stored` the rules made the token required.
+  const token = input.details.token ?? (stored as ProviderRecord).token;
+  return { name: input.name, type: "gitLabEnterprise", baseUrl, token, repos: input.repos };
 }
 
-function isBaseUrl(value: unknown): value is string {
+function isBaseUrl(value: unknown): boolean {
   const url = parseHttpUrl(value);
   return url !== undefined && !url.search && !url.hash && (value as string).endsWith("/");
 }
 
 function view({ id, name, type, baseUrl, repos }: ProviderRecord): object {
   return { id, name, type, details: { base_url: baseUrl }, repos };
-}
-
-function unknownField(field: string): TorqueError {
-  return { name: field, message: `Unknown field '${field}'` };
 }
 
 function notFound(id: string): SandboxResponse {

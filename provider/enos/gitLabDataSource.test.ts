@@ -1,0 +1,845 @@
+import { ProviderHost } from "../../test/harness/host";
+import { programDir } from "../../test/harness/program";
+import { changes, Declaration, OperationResult, Stack, StackOptions } from "../../test/harness/stack";
+import { startEnos, tokenEncryption } from "../../test/sandbox";
+import { leakedSecrets, useSandbox } from "../../test/support/fixture";
+
+/*
+ * enos:GitLabDataSource through the real dynamic provider host, as the engine drives it,
+ * against the strict sandbox EnOS (every token request's encryption and every call's
+ * signature are verified) and the sandbox GitLab. Every test ends with a clean preview and
+ * refresh, and with no secret in anything the stack or the provider host produced.
+ */
+const fx = useSandbox();
+
+const SCOPES = ["api", "read_user", "read_repository"];
+const SECOND_TOKEN = "glpat-second-sandbox-token";
+const SECOND_PROJECT = "platform/ml/models_v2";
+const SERVICE = "/data-source-registration/v2.0/data-sources";
+const TOKEN_SERVICE = "/apim-token-service/v2.0/token/";
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+beforeAll(() => {
+  fx.sandbox.gitlab.addToken({ token: SECOND_TOKEN, name: "second", scopes: SCOPES, userId: 1 });
+  fx.sandbox.gitlab.addProject({ path: SECOND_PROJECT, visibility: "private", members: [1] });
+});
+
+const enos = () => fx.sandbox.enos;
+const gitUrl = (path = "platform/ml/models") => `${fx.sandbox.gitlab.url}/${path}`;
+const creator = () => `app:${fx.demo.enosAppKey}`;
+
+/** A declaration of the data source `name` as the resource `models` (or `resource`). */
+function source(name: string, args: Record<string, unknown> = {}, opts?: Declaration["opts"], resource = "models"): Declaration {
+  return {
+    kind: "enos:GitLabDataSource",
+    name: resource,
+    args: { name, gitUrl: gitUrl(), token: { $secret: fx.demo.gitlabToken }, description: "models for line 3", ...args },
+    ...(opts ? { opts } : {}),
+  };
+}
+
+/** Calls of the Data Source Registration service since the last resetLog, of one action or all. */
+const calls = (action?: string) => enos().requests.filter((r) => r.path === SERVICE && (action === undefined || r.query.action === action)).length;
+const tokenRequests = () => enos().count({ path: TOKEN_SERVICE });
+const record = (id: string) => enos().dataSources().find((d) => d.dataSourceId === id);
+const named = (name: string) => enos().dataSources().filter((d) => d.name === name);
+const ops = (result: OperationResult) => result.steps.map((s) => s.op);
+
+/** A stack that keeps every operation's result, to look for secrets in all of them. */
+class Tracked {
+  readonly results: OperationResult[] = [];
+  constructor(readonly stack: Stack) {}
+
+  up(program: Declaration[], opts?: { refresh?: boolean }) {
+    return this.track(this.stack.up(program, opts));
+  }
+  preview(program: Declaration[], opts?: { refresh?: boolean }) {
+    return this.track(this.stack.preview(program, opts));
+  }
+  refresh() {
+    return this.track(this.stack.refresh());
+  }
+  destroy() {
+    return this.track(this.stack.destroy());
+  }
+  resource(name = "models") {
+    return this.stack.resource(name);
+  }
+  /** Everything a user or a log could see: checkpoint, host output, errors. */
+  texts(): string[] {
+    return [
+      this.stack.checkpoint(),
+      ...this.results.flatMap((r) => [r.hostStdout, r.hostStderr, ...r.programErrors, ...r.errors.map((e) => `${e.message} ${JSON.stringify(e.failures ?? [])}`)]),
+    ];
+  }
+  private async track(operation: Promise<OperationResult>) {
+    const result = await operation;
+    this.results.push(result);
+    return result;
+  }
+}
+
+const newStack = (options?: StackOptions) => new Tracked(fx.stack(options));
+
+/** The access token EnOS currently holds for the demo application (token/get answers the valid one). */
+async function currentAccessToken(): Promise<string> {
+  const { enosAppKey: appKey, enosAppSecret: appSecret } = fx.demo;
+  const timestamp = Date.now();
+  const res = await fetch(`${enos().url}${TOKEN_SERVICE}get`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json;charset=UTF-8" },
+    body: JSON.stringify({ appKey, encryption: tokenEncryption(appKey, timestamp, appSecret), timestamp }),
+  });
+  return ((await res.json()) as { data: { accessToken: string } }).data.accessToken;
+}
+
+/** The end of every lifecycle test: nothing to do, no drift, no secret anywhere. */
+async function expectClean(t: Tracked, program: Declaration[], extraSecrets: string[] = []): Promise<void> {
+  const preview = await t.preview(program);
+  expect(preview.errors).toEqual([]);
+  expect(changes(preview)).toEqual([]);
+  const refresh = await t.refresh();
+  expect(refresh.errors).toEqual([]);
+  expect(changes(refresh)).toEqual([]);
+  const secrets = [fx.demo.gitlabToken, SECOND_TOKEN, fx.demo.enosAppSecret, await currentAccessToken(), ...extraSecrets];
+  expect(leakedSecrets(t.texts(), secrets)).toEqual([]);
+  // The sandbox's access tokens are UUIDs: none may show, whichever was current (data source ids are ds-<uuid>).
+  expect(t.texts().join("\n").match(/(?<!ds-)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g) ?? []).toEqual([]);
+}
+
+/**
+ * Runs `fn` when EnOS executes its next `test` action, i.e. inside `check` of an operation,
+ * after the provider got its access token and before create or update: a hook in the middle
+ * of one `pulumi up`. Returns the function that removes the hook.
+ */
+function duringEnosTest(fn: () => void): () => void {
+  const server = enos();
+  Object.defineProperty(server, "testOverride", {
+    configurable: true,
+    get: () => {
+      fn();
+      return undefined; // and the real connection test runs
+    },
+  });
+  return () => Object.defineProperty(server, "testOverride", { configurable: true, writable: true, value: undefined });
+}
+
+beforeEach(() => enos().resetLog());
+
+describe("create, read, update, replace, delete", () => {
+  test("create: the EnOS record holds exactly what was declared; outputs; no-op preview; refresh without drift", async () => {
+    const t = newStack();
+    const program = [source("life_create")];
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["create"]);
+    expect(calls("create")).toBe(1);
+
+    const r = t.resource();
+    expect(r.id).toMatch(/^ds-/);
+    const stored = record(r.id)!;
+    expect(stored).toEqual({
+      dataSourceId: r.id,
+      orgId: fx.demo.enosOrgId,
+      createBy: creator(),
+      name: "life_create",
+      type: "GITLAB",
+      description: "models for line 3",
+      gitUrl: gitUrl(),
+      token: fx.demo.gitlabToken,
+      createTime: expect.any(Number),
+      updateTime: expect.any(Number),
+    });
+    expect(r.outputs).toEqual({
+      __provider: expect.any(String),
+      dataSourceId: r.id,
+      name: "life_create",
+      type: "GITLAB",
+      gitUrl: gitUrl(),
+      description: "models for line 3",
+      createdAt: new Date(stored.createTime).toISOString(),
+      token: fx.demo.gitlabToken,
+      preflight: "strict",
+    });
+    expect(r.outputs.createdAt).toMatch(ISO);
+    expect(r.secretOutputs).toContain("token");
+    expect(Object.values(r.outputs).every((v) => v !== undefined && v !== null)).toBe(true);
+
+    enos().resetLog();
+    const preview = await t.preview(program);
+    expect(preview.errors).toEqual([]);
+    expect(changes(preview)).toEqual([]);
+    expect(enos().requests).toEqual([]); // no EnOS call at all for an unchanged data source
+
+    // the same URL written differently is no change
+    const respelled = await t.preview([source("life_create", { gitUrl: `${gitUrl().replace("http://", "HTTP://")}/` })]);
+    expect(changes(respelled)).toEqual([]);
+
+    const refresh = await t.refresh();
+    expect(refresh.errors).toEqual([]);
+    expect(ops(refresh)).toEqual(["same"]);
+    expect(t.resource().outputs).toEqual(r.outputs);
+    await expectClean(t, program);
+  });
+
+  test("each update is in place: description, gitUrl (another project), token (another token)", async () => {
+    const t = newStack();
+    await t.up([source("life_update")]);
+    const id = t.resource().id;
+    const createdAt = t.resource().outputs.createdAt;
+
+    enos().resetLog();
+    const description = await t.up([source("life_update", { description: "models for line 4" })]);
+    expect(description.errors).toEqual([]);
+    expect(ops(description)).toEqual(["update"]);
+    expect(calls("update")).toBe(1);
+    expect(calls("test")).toBe(0); // connection unchanged: EnOS's own test is not repeated
+    expect(record(id)).toMatchObject({ description: "models for line 4", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+
+    enos().resetLog();
+    const url = await t.up([source("life_update", { description: "models for line 4", gitUrl: gitUrl(SECOND_PROJECT) })]);
+    expect(url.errors).toEqual([]);
+    expect(ops(url)).toEqual(["update"]);
+    expect(calls("test")).toBe(1); // a new connection is tested from EnOS's side
+    expect(record(id)).toMatchObject({ gitUrl: gitUrl(SECOND_PROJECT), description: "models for line 4" });
+
+    enos().resetLog();
+    const program = [source("life_update", { description: "models for line 4", gitUrl: gitUrl(SECOND_PROJECT), token: { $secret: SECOND_TOKEN } })];
+    const token = await t.up(program);
+    expect(token.errors).toEqual([]);
+    expect(ops(token)).toEqual(["update"]);
+    expect(calls("test")).toBe(1);
+    expect(record(id)).toMatchObject({ token: SECOND_TOKEN, gitUrl: gitUrl(SECOND_PROJECT) });
+
+    expect(t.resource().id).toBe(id);
+    expect(calls("create") + calls("delete")).toBe(0);
+    expect(t.resource().outputs).toMatchObject({ dataSourceId: id, createdAt, token: SECOND_TOKEN, gitUrl: gitUrl(SECOND_PROJECT) });
+    expect(named("life_update")).toHaveLength(1);
+    await expectClean(t, program);
+  });
+
+  test("rename = replace: the new data source is created, then the old one deleted", async () => {
+    const t = newStack();
+    await t.up([source("life_rename_a")]);
+    const oldId = t.resource().id;
+
+    enos().resetLog();
+    const program = [source("life_rename_b")];
+    const preview = await t.preview(program);
+    expect(ops(preview)).toEqual(["replace"]);
+    expect(calls("create") + calls("delete")).toBe(0);
+
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["replace"]);
+    const newId = t.resource().id;
+    expect(newId).not.toBe(oldId);
+    expect(record(oldId)).toBeUndefined();
+    expect(named("life_rename_a")).toEqual([]);
+    expect(record(newId)).toMatchObject({ name: "life_rename_b", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    // a new name cannot clash with the old one, so create-before-delete is safe (and the default)
+    const order = enos().requests.filter((r) => r.path === SERVICE).map((r) => r.query.action);
+    expect(order.indexOf("create")).toBeLessThan(order.indexOf("delete"));
+    await expectClean(t, program);
+  });
+
+  test("a replace deletes first when asked (deleteBeforeReplace); no change that keeps the name is a replace", async () => {
+    const t = newStack();
+    await t.up([source("life_dbr_a")]);
+    const oldId = t.resource().id;
+
+    // EnOS data sources have one immutable property, the name: every other change is an
+    // update in place, so a replace that keeps the name (the case uniqueBy makes the provider
+    // answer deleteBeforeReplace for) cannot happen. The provider's diff, as the engine sees it:
+    const host = await ProviderHost.start({ cwd: programDir() });
+    try {
+      await host.configure(fx.config());
+      const r = t.resource();
+      const keepName = await host.diff(r.urn, r.id, r.outputs, { ...r.inputs, description: "x", gitUrl: gitUrl(SECOND_PROJECT), token: SECOND_TOKEN }, r.inputs);
+      expect(keepName).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
+      const rename = await host.diff(r.urn, r.id, r.outputs, { ...r.inputs, name: "life_dbr_b" }, r.inputs);
+      expect(rename).toEqual({ changes: "some", replaces: ["name"], deleteBeforeReplace: false });
+    } finally {
+      await host.stop();
+    }
+
+    // The user can still ask for delete-first on a rename.
+    enos().resetLog();
+    const program = [source("life_dbr_b", {}, { deleteBeforeReplace: true })];
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["replace"]);
+    const order = enos().requests.filter((r) => r.path === SERVICE).map((r) => r.query.action);
+    expect(order.indexOf("delete")).toBeLessThan(order.indexOf("create"));
+    expect(record(oldId)).toBeUndefined();
+    expect(named("life_dbr_b")).toHaveLength(1);
+    await expectClean(t, program);
+  });
+
+  test("drift made in EnOS shows on preview --refresh and the next up --refresh restores it", async () => {
+    const t = newStack();
+    const program = [source("life_drift")];
+    await t.up(program);
+    const id = t.resource().id;
+
+    enos().editDataSource(id, { description: "edited in the console", gitUrl: gitUrl(SECOND_PROJECT) });
+    enos().resetLog();
+    const preview = await t.preview(program, { refresh: true });
+    expect(preview.errors).toEqual([]);
+    expect(ops(preview)).toEqual(["refresh-update", "update"]);
+    expect(calls("update")).toBe(0); // a preview changes nothing
+    expect(record(id)).toMatchObject({ description: "edited in the console", gitUrl: gitUrl(SECOND_PROJECT) });
+
+    // (A plain `up` compares with the last known state, as `pulumi up` does: drift needs a refresh.)
+    const up = await t.up(program, { refresh: true });
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["refresh-update", "update"]);
+    expect(record(id)).toMatchObject({ description: "models for line 3", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    expect(t.resource().id).toBe(id);
+    await expectClean(t, program);
+  });
+
+  test("out-of-band delete: refresh drops it, up creates it again", async () => {
+    const t = newStack();
+    const program = [source("life_gone")];
+    await t.up(program);
+    const id = t.resource().id;
+
+    enos().removeDataSource(id);
+    const refresh = await t.refresh();
+    expect(refresh.errors).toEqual([]);
+    expect(ops(refresh)).toEqual(["refresh-delete"]);
+    expect(t.stack.state.size).toBe(0);
+
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["create"]);
+    expect(t.resource().id).not.toBe(id);
+    expect(named("life_gone")).toHaveLength(1);
+    await expectClean(t, program);
+  });
+
+  test("import adopts a seeded data source by its id; a mismatch or an unknown id fails", async () => {
+    const seeded = enos().seedDataSource({
+      orgId: fx.demo.enosOrgId,
+      createBy: creator(),
+      name: "life_imported",
+      type: "GITLAB",
+      description: "seeded in the console",
+      gitUrl: gitUrl(),
+      token: fx.demo.gitlabToken,
+    });
+    const t = newStack();
+
+    const mismatch = await t.up([source("life_imported", { description: "something else" }, { import: seeded.dataSourceId })]);
+    expect(mismatch.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/do not match/) })]);
+    expect(t.stack.state.size).toBe(0);
+
+    const unknown = await t.up([source("life_imported", { description: "seeded in the console" }, { import: "ds-does-not-exist" })]);
+    expect(unknown.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/does not exist/) })]);
+
+    enos().resetLog();
+    const program = [source("life_imported", { description: "seeded in the console" }, { import: seeded.dataSourceId })];
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(ops(up)).toEqual(["import"]);
+    expect(calls("create") + calls("update") + calls("delete")).toBe(0);
+    expect(t.resource().id).toBe(seeded.dataSourceId);
+    expect(t.resource().outputs).toMatchObject({
+      dataSourceId: seeded.dataSourceId,
+      name: "life_imported",
+      type: "GITLAB",
+      createdAt: new Date(seeded.createTime).toISOString(),
+      description: "seeded in the console",
+    });
+    expect(record(seeded.dataSourceId)).toEqual(seeded);
+    await expectClean(t, program);
+    await expectClean(t, [source("life_imported", { description: "seeded in the console" })]);
+  });
+
+  test("destroy deletes the record; the delete of one already gone succeeds", async () => {
+    const t = newStack();
+    const program = [source("life_destroy")];
+    await t.up(program);
+    const id = t.resource().id;
+    const destroy = await t.destroy();
+    expect(destroy.errors).toEqual([]);
+    expect(ops(destroy)).toEqual(["delete"]);
+    expect(record(id)).toBeUndefined();
+    expect(t.stack.state.size).toBe(0);
+
+    await t.up(program);
+    const again = t.resource().id;
+    enos().removeDataSource(again);
+    enos().resetLog();
+    const absent = await t.destroy();
+    expect(absent.errors).toEqual([]);
+    expect(ops(absent)).toEqual(["delete"]);
+    expect(calls("delete")).toBe(1); // EnOS answered 40401: gone is what was wanted
+    expect(t.stack.state.size).toBe(0);
+    await expectClean(t, []);
+  });
+});
+
+describe("access tokens and signatures through the provider host", () => {
+  test("tokens expired between operations and within one: the up succeeds with one extra token request", async () => {
+    const t = newStack();
+    await t.up([source("life_expiry")]);
+    const id = t.resource().id;
+
+    // Between operations: each `pulumi` command is a new provider process with its own token.
+    enos().expireTokens();
+    enos().resetLog();
+    let issued = enos().tokensIssued;
+    const between = await t.up([source("life_expiry", { description: "after expiry" })]);
+    expect(between.errors).toEqual([]);
+    expect(ops(between)).toEqual(["update"]);
+    expect(enos().tokensIssued - issued).toBe(1);
+    expect(calls("update")).toBe(1);
+
+    // Within one: the token expires after check used it, before the update is sent.
+    enos().resetLog();
+    issued = enos().tokensIssued;
+    const program = [source("life_expiry", { description: "after expiry", gitUrl: gitUrl(SECOND_PROJECT) })];
+    const removeHook = duringEnosTest(() => enos().expireTokens());
+    let within: OperationResult;
+    try {
+      within = await t.up(program);
+    } finally {
+      removeHook();
+    }
+    expect(within.errors).toEqual([]);
+    expect(ops(within)).toEqual(["update"]);
+    expect(calls("test")).toBe(1);
+    expect(calls("update")).toBe(2); // 1203, then the one retry with the new token
+    // token/get (answered with the token still valid from the last operation), then one renewal
+    expect(tokenRequests()).toBe(2);
+    expect(enos().tokensIssued - issued).toBe(1);
+    expect(enos().requests.filter((r) => r.path === SERVICE).every((r) => r.status === 200)).toBe(true);
+    expect(record(id)).toMatchObject({ description: "after expiry", gitUrl: gitUrl(SECOND_PROJECT) });
+
+    // and within a create
+    enos().resetLog();
+    issued = enos().tokensIssued;
+    const both = [...program, source("life_expiry_new", {}, undefined, "second")];
+    const removeAgain = duringEnosTest(() => enos().expireTokens());
+    let create: OperationResult;
+    try {
+      create = await t.up(both);
+    } finally {
+      removeAgain();
+    }
+    expect(create.errors).toEqual([]);
+    expect(ops(create).sort()).toEqual(["create", "same"]);
+    expect(calls("create")).toBe(2);
+    expect(tokenRequests()).toBe(2);
+    expect(enos().tokensIssued - issued).toBe(1);
+    expect(named("life_expiry_new")).toHaveLength(1);
+    await expectClean(t, both);
+  });
+
+  test("a wrong enos:appSecret gets the token service's 1003, named as the setting to fix; nothing is sent", async () => {
+    const wrong = "definitely-not-the-app-secret";
+    const t = newStack({ config: { "enos:appSecret": wrong } });
+    const up = await t.up([source("life_bad_secret")]);
+    expect(up.errors).toHaveLength(1);
+    expect(up.errors[0].message).toMatch(/rejected the token request's encryption \(1003\); check enos:appSecret/);
+    expect(calls()).toBe(0);
+    expect(named("life_bad_secret")).toEqual([]);
+    expect(leakedSecrets(t.texts(), [wrong])).toEqual([]);
+
+    // on an existing data source: the update fails with the same message, EnOS keeps its record
+    const good = newStack();
+    await good.up([source("life_bad_secret")]);
+    const id = good.resource().id;
+    good.stack.setConfig("enos:appSecret", wrong, true);
+    const update = await good.up([source("life_bad_secret", { description: "never sent" })]);
+    expect(update.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/\(1003\); check enos:appSecret/) })]);
+    expect(record(id)).toMatchObject({ description: "models for line 3" });
+    expect(leakedSecrets(good.texts(), [wrong])).toEqual([]);
+
+    good.stack.setConfig("enos:appSecret", fx.demo.enosAppSecret, true);
+    await expectClean(good, [source("life_bad_secret")]);
+    await expectClean(t, []);
+  });
+
+  test("a call signed with a stale secret is refused (401), with a message naming enos:appKey and enos:appSecret", async () => {
+    const app = { appKey: "rotating-app", appSecret: "rotating-secret-one", orgId: fx.demo.enosOrgId };
+    enos().addApp(app);
+    const config = { "enos:appKey": app.appKey, "enos:appSecret": app.appSecret };
+    const t = newStack({ config });
+    const program = [source("life_rotated")];
+
+    // The secret is rotated in the console while `pulumi up` runs: the provider holds a valid
+    // token but signs its next call with the old secret.
+    const removeHook = duringEnosTest(() => {
+      app.appSecret = "rotating-secret-two";
+    });
+    let up: OperationResult;
+    try {
+      up = await t.up(program);
+    } finally {
+      removeHook();
+    }
+    expect(up.errors).toHaveLength(1);
+    expect(up.errors[0].message).toMatch(/EnOS rejected the access token or signature \(401 on POST .*action=create\).*check enos:appKey and enos:appSecret/);
+    expect(enos().requests.find((r) => r.query.action === "create")?.status).toBe(401);
+    expect(named("life_rotated")).toEqual([]);
+
+    // with the new secret configured, it goes through
+    t.stack.setConfig("enos:appSecret", app.appSecret, true);
+    const retry = await t.up(program);
+    expect(retry.errors).toEqual([]);
+    expect(named("life_rotated")).toEqual([expect.objectContaining({ createBy: "app:rotating-app" })]);
+    await expectClean(t, program, ["rotating-secret-one", "rotating-secret-two"]);
+  });
+});
+
+describe("business codes become clear messages", () => {
+  test("40001: an invalid parameter by a server-side rule names the field", async () => {
+    // The provider checks every documented rule itself (see the bad-input tests), so no input
+    // it accepts meets a 40001 from the sandbox. A server with a rule of its own is
+    // simulated with an answer in EnOS's format.
+    const t = newStack();
+    const program = [source("life_40001", { preflight: "off" })];
+    enos().faults.add({
+      kind: "body",
+      status: 200,
+      path: SERVICE,
+      times: 1,
+      body: JSON.stringify({ code: 40001, msg: "Invalid parameter: description must not contain '<'", requestId: "r-1", data: null }),
+    });
+    const up = await t.up(program);
+    expect(up.errors).toEqual([
+      expect.objectContaining({
+        message: "EnOS rejected action=create as an invalid parameter (40001): Invalid parameter: description must not contain '<'; fix the input it names.",
+      }),
+    ]);
+    expect(t.stack.state.size).toBe(0);
+    expect(named("life_40001")).toEqual([]);
+
+    expect((await t.up(program)).errors).toEqual([]);
+    await expectClean(t, program);
+  });
+
+  test("40301: a data source created by another application can be imported but not changed or deleted", async () => {
+    const seeded = enos().seedDataSource({
+      orgId: fx.demo.enosOrgId,
+      createBy: "app:someone-elses-app",
+      name: "life_40301",
+      type: "GITLAB",
+      description: "not ours",
+      gitUrl: gitUrl(),
+      token: "glpat-someone-elses-token",
+    });
+    const t = newStack();
+    const program = [source("life_40301", { description: "not ours" })];
+    const imported = await t.up([source("life_40301", { description: "not ours" }, { import: seeded.dataSourceId })]);
+    expect(imported.errors).toEqual([]);
+    expect(ops(imported)).toEqual(["import"]);
+
+    const update = await t.up([source("life_40301", { description: "ours now" })]);
+    expect(update.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/only the creator to change this data source \(40301\).*use the application credentials \(enos:appKey, enos:appSecret\) that created it/) }),
+    ]);
+    expect(record(seeded.dataSourceId)).toEqual(seeded);
+
+    const destroy = await t.destroy();
+    expect(destroy.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/only the creator to delete this data source \(40301\).*pulumi state delete/) })]);
+    expect(record(seeded.dataSourceId)).toEqual(seeded);
+    expect(t.stack.state.size).toBe(1);
+    await expectClean(t, program, ["glpat-someone-elses-token"]);
+  });
+
+  test("40401: updating a data source deleted outside Pulumi says to refresh", async () => {
+    const t = newStack();
+    const program = [source("life_40401")];
+    await t.up(program);
+    enos().removeDataSource(t.resource().id);
+
+    const update = await t.up([source("life_40401", { description: "changed" })]);
+    expect(update.errors).toHaveLength(1);
+    expect(update.errors[0].message).toMatch(/no such data source \(40401\).*deleted outside Pulumi; run `pulumi refresh`/);
+
+    await t.refresh();
+    expect((await t.up(program)).errors).toEqual([]);
+    await expectClean(t, program);
+  });
+
+  test("40901: a name clash names the existing data source and how to import it; the import then works", async () => {
+    const seeded = enos().seedDataSource({
+      orgId: fx.demo.enosOrgId,
+      createBy: creator(),
+      name: "life_taken",
+      type: "GITLAB",
+      description: "models for line 3",
+      gitUrl: gitUrl(),
+      token: fx.demo.gitlabToken,
+    });
+    const t = newStack();
+    const up = await t.up([source("life_taken")]);
+    expect(up.errors).toEqual([
+      expect.objectContaining({
+        message: `EnOS already has a data source named life_taken (id ${seeded.dataSourceId}); adopt it with the resource option import: "${seeded.dataSourceId}", or choose another name.`,
+      }),
+    ]);
+    expect(named("life_taken")).toHaveLength(1);
+    expect(t.stack.state.size).toBe(0);
+
+    const program = [source("life_taken", {}, { import: seeded.dataSourceId })];
+    const imported = await t.up(program);
+    expect(imported.errors).toEqual([]);
+    expect(ops(imported)).toEqual(["import"]);
+    await expectClean(t, program);
+  });
+});
+
+describe("enos:servicePath", () => {
+  test("a wrong prefix fails naming the endpoint and enos:servicePath", async () => {
+    const t = newStack({ config: { "enos:servicePath": "/data-source-registration/v1.0" } });
+    const up = await t.up([source("life_wrong_path")]);
+    expect(up.errors).toHaveLength(1);
+    expect(up.errors[0].message).toMatch(
+      /does not offer POST \/data-source-registration\/v1\.0\/data-sources\?action=test \(404\); check enos:servicePath \(now \/data-source-registration\/v1\.0\)/,
+    );
+    const off = await t.up([source("life_wrong_path", { preflight: "off" })]);
+    expect(off.errors[0].message).toMatch(/does not offer POST \/data-source-registration\/v1\.0\/data-sources\?action=create \(404\); check enos:servicePath/);
+    expect(named("life_wrong_path")).toEqual([]);
+    await expectClean(t, []);
+  });
+
+  test("a gateway with another prefix works once enos:servicePath names it", async () => {
+    const other = await startEnos({ servicePath: "/dsr/v3" });
+    try {
+      other.addApp({ appKey: fx.demo.enosAppKey, appSecret: fx.demo.enosAppSecret, orgId: fx.demo.enosOrgId });
+      const t = newStack({ config: { "enos:apiGateway": other.url, "enos:servicePath": "dsr/v3/" } });
+      const program = [source("life_other_path")];
+      const up = await t.up(program);
+      expect(up.errors).toEqual([]);
+      expect(other.dataSources()).toEqual([expect.objectContaining({ name: "life_other_path", dataSourceId: t.resource().id })]);
+      expect(other.requests.filter((r) => r.path === "/dsr/v3/data-sources").length).toBeGreaterThan(0);
+      expect(named("life_other_path")).toEqual([]);
+      const preview = await t.preview(program);
+      expect(changes(preview)).toEqual([]);
+      const refresh = await t.refresh();
+      expect(changes(refresh)).toEqual([]);
+      expect((await t.destroy()).errors).toEqual([]);
+      expect(other.dataSources()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("preflight: EnOS's own connection test", () => {
+  test("runs for a new data source, not for an unchanged one on a no-op preview", async () => {
+    const t = newStack();
+    const program = [source("life_preflight")];
+    const preview = await t.preview(program);
+    expect(ops(preview)).toEqual(["create"]);
+    expect(calls("test")).toBe(1);
+    expect(calls("create")).toBe(0);
+
+    enos().resetLog();
+    await t.up(program);
+    expect(calls("test")).toBe(1);
+    expect(calls("create")).toBe(1);
+
+    enos().resetLog();
+    const noop = await t.preview(program);
+    expect(changes(noop)).toEqual([]);
+    expect(calls("test")).toBe(0);
+    await expectClean(t, program);
+  });
+
+  test("its failure is a check failure on gitUrl; nothing is created", async () => {
+    const host = new URL(fx.sandbox.gitlab.url).host;
+    const t = newStack();
+    enos().unreachableHosts.add(host);
+    let unreachable: OperationResult;
+    try {
+      unreachable = await t.up([source("life_unreachable")]);
+    } finally {
+      enos().unreachableHosts.delete(host);
+    }
+    expect(unreachable.errors).toEqual([
+      expect.objectContaining({
+        failures: [
+          {
+            property: "gitUrl",
+            reason: expect.stringMatching(/EnOS's own connection test failed \("EnOS cannot connect to http:\/\/127\.0\.0\.1:\d+: connection timed out"\).*firewalls/),
+          },
+        ],
+      }),
+    ]);
+    expect(calls("create")).toBe(0);
+
+    enos().testOverride = { success: false, message: "PKIX path building failed: unable to find valid certification path" };
+    let overridden: OperationResult;
+    try {
+      overridden = await t.up([source("life_unreachable")]);
+    } finally {
+      enos().testOverride = undefined;
+    }
+    expect(overridden.errors[0].failures).toEqual([{ property: "gitUrl", reason: expect.stringContaining("PKIX path building failed") }]);
+    expect(named("life_unreachable")).toEqual([]);
+    await expectClean(t, []);
+  });
+
+  test('preflight "warn": the failure is a warning in the log and the create goes on; "off": no test request', async () => {
+    const host = new URL(fx.sandbox.gitlab.url).host;
+    const warnStack = newStack();
+    const offStack = newStack();
+    const warnProgram = [source("life_warn", { preflight: "warn" })];
+    const offProgram = [source("life_off", { preflight: "off" })];
+    let warned: OperationResult;
+    let off: OperationResult;
+    enos().unreachableHosts.add(host);
+    try {
+      warned = await warnStack.up(warnProgram);
+      expect(calls("test")).toBe(1);
+      enos().resetLog();
+      const gitlabBefore = fx.sandbox.gitlab.requests.length;
+      off = await offStack.up(offProgram);
+      expect(calls("test")).toBe(0);
+      expect(calls("create")).toBe(1);
+      expect(fx.sandbox.gitlab.requests.length - gitlabBefore).toBe(0); // "off" leaves GitLab alone too
+    } finally {
+      enos().unreachableHosts.delete(host);
+    }
+    expect(warned.errors).toEqual([]);
+    expect(ops(warned)).toEqual(["create"]);
+    expect(warned.hostStderr).toMatch(/warning: .*preflight \(warn mode\): gitUrl: EnOS's own connection test failed \("EnOS cannot connect/);
+    expect(named("life_warn")).toHaveLength(1);
+    expect(off.errors).toEqual([]);
+    expect(ops(off)).toEqual(["create"]);
+    expect(off.hostStderr).not.toContain("preflight");
+    expect(named("life_off")).toHaveLength(1);
+    await expectClean(warnStack, warnProgram);
+    await expectClean(offStack, offProgram);
+  });
+});
+
+describe("bad input: a clear check failure, nothing sent to EnOS", () => {
+  test("names, gitUrls, description and token", async () => {
+    const origin = new URL(fx.sandbox.gitlab.url).origin;
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ["name_empty", { name: "" }, "name", /name must be 1 to 50 characters of a-z, A-Z, 0-9 and _ \(got ""\)/],
+      ["name_51", { name: "a".repeat(51) }, "name", /name must be 1 to 50 characters/],
+      ["name_dash", { name: "model-repo" }, "name", /name must be 1 to 50 characters.*\(got "model-repo"\)/],
+      ["name_space", { name: "model repo" }, "name", /name must be 1 to 50 characters/],
+      ["name_accent", { name: "modèle_repo" }, "name", /name must be 1 to 50 characters/],
+      ["name_cjk", { name: "模型" }, "name", /name must be 1 to 50 characters/],
+      ["url_host_only", { gitUrl: origin }, "gitUrl", /gitUrl must name a project: http\(s\):\/\/host\[:port\]\/namespace\/project/],
+      ["url_no_namespace", { gitUrl: `${origin}/models` }, "gitUrl", /gitUrl must name a project/],
+      ["url_user_info", { gitUrl: origin.replace("http://", "http://deploy:pw@") + "/platform/ml/models" }, "gitUrl", /gitUrl must not contain user info/],
+      ["url_query", { gitUrl: `${gitUrl()}?ref=main` }, "gitUrl", /gitUrl must not have a query/],
+      ["url_fragment", { gitUrl: `${gitUrl()}#readme` }, "gitUrl", /gitUrl must not have a fragment/],
+      ["url_ssh", { gitUrl: origin.replace("http://", "ssh://") + "/platform/ml/models" }, "gitUrl", /gitUrl must use http or https, not ssh/],
+      ["url_scp_style", { gitUrl: "git@127.0.0.1:platform/ml/models.git" }, "gitUrl", /gitUrl must be an absolute http\(s\) URL/],
+      ["url_double_slash", { gitUrl: `${origin}/platform//models` }, "gitUrl", /gitUrl must not have an empty path segment/],
+      ["description_101", { description: "d".repeat(101) }, "description", /description must be at most 100 characters \(got 101\)/],
+      ["token_empty", { token: { $secret: "" } }, "token", /token must not be empty/],
+      ["token_missing", { token: undefined }, "token", /token is required/],
+      ["preflight_bad", { preflight: "sometimes" }, "preflight", /preflight must be "strict", "warn" or "off"/],
+    ];
+    const t = newStack();
+    const program = cases.map(([resource, args]) => source(`bad_${resource}`, args, undefined, resource));
+    const gitlabBefore = fx.sandbox.gitlab.requests.length;
+    const issued = enos().tokensIssued;
+    const up = await t.up(program);
+
+    expect(enos().requests).toEqual([]);
+    expect(enos().tokensIssued).toBe(issued);
+    expect(fx.sandbox.gitlab.requests.length).toBe(gitlabBefore);
+    expect(t.stack.state.size).toBe(0);
+    expect(up.errors).toHaveLength(cases.length);
+    for (const [resource, , property, reason] of cases) {
+      const error = up.errors.find((e) => e.urn.endsWith(`::${resource}`));
+      expect(error?.failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    }
+    // the limits themselves are accepted
+    const edge = [source("a".repeat(50), { description: "d".repeat(100) }, undefined, "edge"), source("A_b_9", {}, undefined, "edge2")];
+    const preview = await t.preview(edge);
+    expect(preview.errors).toEqual([]);
+    await expectClean(t, []);
+  });
+
+  test("missing EnOS credentials: the failure names the config keys and the environment variables", async () => {
+    const t = new Tracked(new Stack({ config: { "project:unused": "x" } }));
+    const up = await t.up([source("life_no_credentials")]);
+    expect(up.errors).toHaveLength(1);
+    const [failure] = up.errors[0].failures!;
+    expect(failure.property).toBe("enos:apiGateway");
+    for (const name of ["enos:apiGateway", "enos:orgId", "enos:appKey", "enos:appSecret", "ENOS_API_GATEWAY", "ENOS_ORG_ID", "ENOS_APP_KEY", "ENOS_APP_SECRET"]) {
+      expect(failure.reason).toContain(name);
+    }
+    expect(failure.reason).toContain("pulumi config set --secret enos:appSecret");
+    expect(enos().requests).toEqual([]);
+
+    const { "enos:appSecret": _secret, ...withoutSecret } = fx.config();
+    const partial = await new Tracked(new Stack({ config: withoutSecret })).up([source("life_no_credentials")]);
+    const reason = partial.errors[0].failures![0].reason;
+    expect(partial.errors[0].failures![0].property).toBe("enos:appSecret");
+    expect(reason).toMatch(/enos:appSecret missing.*pulumi config set --secret enos:appSecret .*ENOS_APP_SECRET/);
+    expect(reason).not.toContain("enos:orgId");
+    expect(enos().requests).toEqual([]);
+    expect(named("life_no_credentials")).toEqual([]);
+    await expectClean(t, []);
+  });
+
+  test("ENOS_* environment variables work instead of stack config", async () => {
+    const env = {
+      ENOS_API_GATEWAY: enos().url,
+      ENOS_ORG_ID: fx.demo.enosOrgId,
+      ENOS_APP_KEY: fx.demo.enosAppKey,
+      ENOS_APP_SECRET: fx.demo.enosAppSecret,
+    };
+    const t = new Tracked(new Stack({ env }));
+    const program = [source("life_from_env")];
+    const up = await t.up(program);
+    expect(up.errors).toEqual([]);
+    expect(named("life_from_env")).toEqual([expect.objectContaining({ createBy: creator(), dataSourceId: t.resource().id })]);
+    await expectClean(t, program);
+    expect((await t.destroy()).errors).toEqual([]);
+    expect(named("life_from_env")).toEqual([]);
+  });
+});
+
+describe("secrets", () => {
+  test("no GitLab token, app secret or access token in the checkpoint, host output or errors; __provider is a thin require closure", async () => {
+    const t = newStack();
+    const program = [source("life_secrets", { token: { $secret: SECOND_TOKEN } })];
+    await t.up(program);
+    await t.up([source("life_secrets", { token: { $secret: fx.demo.gitlabToken } })]);
+    // failures of several kinds, whose messages must not carry a secret either
+    enos().faults.add({ kind: "status", status: 500, path: SERVICE, times: 20 });
+    const failed = await t.up([source("life_secrets", { description: "during an outage" })]);
+    enos().faults.clear();
+    expect(failed.errors).toHaveLength(1);
+    const r = t.resource();
+
+    const checkpoint = t.stack.checkpoint();
+    expect(checkpoint).toContain("ciphertext");
+    expect(checkpoint).not.toContain(fx.demo.gitlabToken);
+    expect(checkpoint).not.toContain(SECOND_TOKEN);
+    expect(r.secretInputs).toContain("token");
+    expect(r.secretOutputs).toContain("token");
+
+    const provider = r.outputs.__provider as string;
+    expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(1024);
+    expect(provider).toContain('require("pulumi-gitlab-sources/bin/enos/gitLabDataSource.hooks")');
+    for (const credential of [fx.demo.enosAppSecret, fx.demo.enosAppKey, fx.demo.enosOrgId, enos().url, fx.demo.gitlabToken, SECOND_TOKEN]) {
+      expect(provider).not.toContain(credential);
+    }
+    expect(r.inputs.__provider).toBe(provider);
+    await expectClean(t, [source("life_secrets", { token: { $secret: fx.demo.gitlabToken } })]);
+  });
+
+  test("a token pasted into gitUrl as user info is not echoed in the check failure", async () => {
+    const t = newStack();
+    const withToken = gitUrl().replace("http://", `http://oauth2:${fx.demo.gitlabToken}@`);
+    await t.up([source("life_userinfo", { gitUrl: withToken })]);
+    expect(leakedSecrets(t.texts(), [fx.demo.gitlabToken])).toEqual([]);
+  });
+});

@@ -1,0 +1,419 @@
+import { startTorque, type TorqueServer } from "./torque";
+import { call, jsonInit, type Answer } from "./testing";
+
+const ADMIN = "admin-token";
+const MEMBER = "member-token";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PROVIDERS = "/api/settings/repository_providers";
+const NAME_CONFLICT = { errors: [{ message: "Repository provider 'gitlab-1' already exists" }] };
+
+type Errors = { errors: { name?: string; message: string }[] };
+
+function providerBody(overrides: Record<string, unknown> = {}, details: Record<string, unknown> = {}) {
+  return {
+    name: "gitlab-1",
+    type: "gitLabEnterprise",
+    details: { token: "glpat-secret", base_url: "http://git.example.com:8080/", ...details },
+    repos: ["http://git.example.com:8080/team/assets"],
+    ...overrides,
+  };
+}
+
+function withBaseUrl(baseUrl: string) {
+  return providerBody({ repos: [] }, { base_url: baseUrl });
+}
+
+function repositoryBody(overrides: Record<string, unknown> = {}) {
+  return {
+    repository_name: "assets",
+    repository_url: "http://git.example.com:8080/team/assets",
+    token: null,
+    branch: "main",
+    credential_name: null,
+    use_all_agents: true,
+    agents: [],
+    eac_auto_registration: false,
+    ...overrides,
+  };
+}
+
+function fieldNames(answer: Answer): (string | undefined)[] {
+  return (answer.json as Errors).errors.map((error) => error.name);
+}
+
+describe("Torque emulator", () => {
+  let torque: TorqueServer;
+  const api = <T = unknown>(method: string, path: string, body?: unknown, token = ADMIN): Promise<Answer<T>> =>
+    call<T>(`${torque.url}${path}`, {
+      ...(body === undefined ? { method } : jsonInit(method, body)),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    });
+  const createProvider = async (overrides: Record<string, unknown> = {}): Promise<string> => {
+    const answer = await api<string>("POST", PROVIDERS, providerBody(overrides));
+    expect(answer.status).toBe(201);
+    return answer.json;
+  };
+
+  beforeEach(async () => {
+    torque = await startTorque();
+    torque.addApiToken(ADMIN, { admin: true });
+    torque.addApiToken(MEMBER, { admin: false });
+    torque.addSpace("platform", { agents: ["agent-a", "agent-b"], credentials: ["gitlab-cred"] });
+  });
+  afterEach(() => torque.close());
+
+  describe("authentication", () => {
+    it.each([
+      ["no token", undefined],
+      ["an unknown token", "Bearer nope"],
+      ["a non-Bearer header", ADMIN],
+    ])("answers 401 with an errors body to %s", async (_, authorization) => {
+      const answer = await call(`${torque.url}/api/spaces/platform/repositories`, {
+        headers: authorization ? { Authorization: authorization } : {},
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.json).toEqual({ errors: [{ name: "Unauthorized", message: expect.any(String) }] });
+    });
+
+    it.each([
+      ["POST", PROVIDERS],
+      ["GET", PROVIDERS],
+      ["GET", `${PROVIDERS}/some-id`],
+      ["PUT", `${PROVIDERS}/some-id`],
+      ["DELETE", `${PROVIDERS}/some-id`],
+    ])("answers 403 to a non-admin token on %s %s", async (method, path) => {
+      const body = method === "PUT" || method === "POST" ? providerBody() : undefined;
+      const answer = await api(method, path, body, MEMBER);
+      expect(answer.status).toBe(403);
+      expect(answer.json).toEqual({ errors: [{ name: "Forbidden", message: expect.stringContaining("Admin") }] });
+      expect(torque.providers()).toEqual([]);
+    });
+
+    it("lets a non-admin token use space repositories", async () => {
+      expect((await api("GET", "/api/spaces/platform/repositories", undefined, MEMBER)).status).toBe(200);
+    });
+  });
+
+  describe("repository providers", () => {
+    it.each([
+      ["string", (answer: Answer) => answer.json, /^application\/json/],
+      ["text", (answer: Answer) => answer.text, /^text\/plain/],
+      ["object", (answer: Answer) => (answer.json as { id: string }).id, /^application\/json/],
+    ] as const)("returns the new GUID as %s", async (shape, guidOf, contentType) => {
+      torque.createResponseShape = shape;
+      const answer = await api("POST", PROVIDERS, providerBody());
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get("content-type")).toMatch(contentType);
+      expect(guidOf(answer)).toMatch(GUID);
+      expect(torque.providers()[0].id).toBe(guidOf(answer));
+    });
+
+    it("stores the token but never returns it", async () => {
+      const id = await createProvider();
+      expect(torque.providers()).toEqual([
+        {
+          id,
+          name: "gitlab-1",
+          type: "gitLabEnterprise",
+          baseUrl: "http://git.example.com:8080/",
+          token: "glpat-secret",
+          repos: ["http://git.example.com:8080/team/assets"],
+        },
+      ]);
+      const expected = {
+        id,
+        name: "gitlab-1",
+        type: "gitLabEnterprise",
+        details: { base_url: "http://git.example.com:8080/" },
+        repos: ["http://git.example.com:8080/team/assets"],
+      };
+      const list = await api("GET", PROVIDERS);
+      expect([list.status, list.json]).toEqual([200, [expected]]);
+      const one = await api("GET", `${PROVIDERS}/${id}`);
+      expect([one.status, one.json]).toEqual([200, expected]);
+      expect(list.text + one.text).not.toContain("glpat-secret");
+    });
+
+    it.each([
+      ["an unknown top-level field", providerBody({ color: "blue" }), "color"],
+      ["an unknown details field", providerBody({}, { user: "root" }), "details.user"],
+      ["a missing name", providerBody({ name: undefined }), "name"],
+      ["an empty name", providerBody({ name: "" }), "name"],
+      ["another type", providerBody({ type: "gitlab" }), "type"],
+      ["missing details", providerBody({ details: undefined }), "details"],
+      ["a base_url without trailing slash", withBaseUrl("http://git.example.com"), "details.base_url"],
+      ["a base_url that is no http(s) URL", withBaseUrl("ftp://git.example.com/"), "details.base_url"],
+      ["a base_url with a query", withBaseUrl("http://git.example.com/?a=/"), "details.base_url"],
+      ["a missing token", providerBody({}, { token: undefined }), "details.token"],
+      ["repos that is not an array", providerBody({ repos: "http://git.example.com:8080/a/b" }), "repos"],
+      ["a repos entry that is not a string", providerBody({ repos: [42] }), "repos"],
+      ["a repos entry outside base_url", providerBody({ repos: ["http://other.example.com/a/b"] }), "repos"],
+      ["missing repos", providerBody({ repos: undefined }), "repos"],
+    ])("answers 400 naming the field for %s", async (_, body, field) => {
+      const answer = await api("POST", PROVIDERS, body);
+      expect(answer.status).toBe(400);
+      expect(fieldNames(answer)).toEqual([field]);
+      expect(torque.providers()).toEqual([]);
+    });
+
+    it("reports every problem of a body at once", async () => {
+      const answer = await api("POST", PROVIDERS, { type: "github", details: { base_url: "x" }, repos: [], extra: 1 });
+      expect(fieldNames(answer).sort()).toEqual(["details.base_url", "details.token", "extra", "name", "type"]);
+    });
+
+    it("answers 400 to a body that is not a JSON object", async () => {
+      for (const body of ["not json", "[]"]) {
+        const answer = await call(`${torque.url}${PROVIDERS}`, {
+          method: "POST",
+          body,
+          headers: { Authorization: `Bearer ${ADMIN}`, "Content-Type": "application/json" },
+        });
+        expect([answer.status, fieldNames(answer)]).toEqual([400, ["body"]]);
+      }
+    });
+
+    it("answers 409 with the documented body on a name clash", async () => {
+      await createProvider();
+      const answer = await api("POST", PROVIDERS, providerBody({ repos: [] }));
+      expect(answer.status).toBe(409);
+      expect(answer.json).toEqual(NAME_CONFLICT);
+    });
+
+    it("updates in place, keeping the stored token when details.token is omitted", async () => {
+      const id = await createProvider();
+      const update = providerBody({ name: "gitlab-renamed", repos: [] }, { token: undefined });
+      const answer = await api("PUT", `${PROVIDERS}/${id}`, update);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ id, name: "gitlab-renamed", repos: [] });
+      expect(torque.providers()[0]).toMatchObject({ name: "gitlab-renamed", token: "glpat-secret" });
+      await api("PUT", `${PROVIDERS}/${id}`, providerBody({}, { token: "glpat-new" }));
+      expect(torque.providers()[0].token).toBe("glpat-new");
+    });
+
+    it("answers 409 when an update takes another provider's name, but not for its own name", async () => {
+      const first = await createProvider();
+      const second = await createProvider({ name: "gitlab-2" });
+      expect((await api("PUT", `${PROVIDERS}/${first}`, providerBody())).status).toBe(200);
+      const clash = await api("PUT", `${PROVIDERS}/${second}`, providerBody());
+      expect([clash.status, clash.json]).toEqual([409, NAME_CONFLICT]);
+    });
+
+    it("validates an update like a create", async () => {
+      const id = await createProvider();
+      const answer = await api("PUT", `${PROVIDERS}/${id}`, providerBody({ type: "github" }));
+      expect([answer.status, fieldNames(answer)]).toEqual([400, ["type"]]);
+    });
+
+    it.each(["GET", "PUT", "DELETE"])("answers 404 to %s of an unknown id", async (method) => {
+      const path = `${PROVIDERS}/00000000-0000-0000-0000-000000000000`;
+      const answer = await api(method, path, method === "PUT" ? providerBody() : undefined);
+      expect(answer.status).toBe(404);
+      expect(answer.json).toEqual({ errors: [{ name: "NotFound", message: expect.stringContaining("not found") }] });
+    });
+
+    it("deletes with 204, then answers 404", async () => {
+      const id = await createProvider();
+      const deleted = await api("DELETE", `${PROVIDERS}/${id}`);
+      expect([deleted.status, deleted.text]).toEqual([204, ""]);
+      expect((await api("DELETE", `${PROVIDERS}/${id}`)).status).toBe(404);
+      expect(torque.providers()).toEqual([]);
+    });
+
+    it.each([404, 405] as const)("answers %s on the designed routes when they are switched off", async (status) => {
+      torque.designedRoutes = status;
+      const id = await createProvider();
+      const one = `${PROVIDERS}/${id}`;
+      for (const [method, path] of [["GET", PROVIDERS], ["GET", one], ["PUT", one], ["DELETE", one]]) {
+        const answer = await api(method, path, method === "PUT" ? providerBody() : undefined);
+        expect([method, answer.status]).toEqual([method, status]);
+        expect((answer.json as Errors).errors[0].message).toContain(`${method} ${path}`);
+      }
+      expect(torque.providers()).toHaveLength(1);
+    });
+
+    it("shows admin changes made behind the client's back", async () => {
+      const seeded = torque.seedProvider({
+        name: "seeded",
+        type: "gitLabEnterprise",
+        baseUrl: "http://seeded.example.com/",
+        token: "t",
+        repos: [],
+      });
+      torque.editProvider(seeded.id, { name: "edited" });
+      expect((await api("GET", `${PROVIDERS}/${seeded.id}`)).json).toMatchObject({ name: "edited" });
+      torque.removeProvider(seeded.id);
+      expect((await api("GET", `${PROVIDERS}/${seeded.id}`)).status).toBe(404);
+      expect(() => torque.removeProvider(seeded.id)).toThrow(seeded.id);
+    });
+
+    it("creates hundreds of providers in parallel, and exactly one of racing same-name creates", async () => {
+      const distinct = await Promise.all(
+        Array.from({ length: 200 }, (_, index) => api("POST", PROVIDERS, providerBody({ name: `p-${index}` }))),
+      );
+      expect(distinct.every((answer) => answer.status === 201)).toBe(true);
+      expect(new Set(distinct.map((answer) => answer.json)).size).toBe(200);
+      const racing = await Promise.all(
+        Array.from({ length: 50 }, () => api("POST", PROVIDERS, providerBody({ name: "race" }))),
+      );
+      expect(racing.filter((answer) => answer.status === 201)).toHaveLength(1);
+      expect(racing.filter((answer) => answer.status === 409)).toHaveLength(49);
+    });
+  });
+
+  describe("space repositories", () => {
+    const REPOSITORIES = "/api/spaces/platform/repositories";
+    const createRepository = (overrides: Record<string, unknown> = {}) =>
+      api("POST", `${REPOSITORIES}/gitlabEnterprise`, repositoryBody(overrides));
+
+    it("connects a repository covered by a provider, answering the documented list entry without a token", async () => {
+      await createProvider();
+      const created = await createRepository({ agents: ["agent-a"], use_all_agents: false });
+      expect(created.status).toBe(202);
+      const list = await api("GET", REPOSITORIES);
+      expect(list.status).toBe(200);
+      expect(list.json).toEqual([
+        {
+          name: "assets",
+          repository_url: "http://git.example.com:8080/team/assets",
+          branch: "main",
+          credential_name: null,
+          use_all_agents: false,
+          agents: [{ name: "agent-a", status: expect.any(String) }],
+          status: "Connected",
+          space_name: "platform",
+          errors: [],
+        },
+      ]);
+    });
+
+    it("connects with the repository's own token or a space credential, without a provider", async () => {
+      expect((await createRepository({ token: "glpat-own" })).status).toBe(202);
+      expect((await createRepository({ repository_name: "b", credential_name: "gitlab-cred" })).status).toBe(202);
+      const stored = torque.spaceRepositories("platform");
+      expect(stored.map((repository) => [repository.token, repository.credentialName])).toEqual([
+        ["glpat-own", null],
+        [null, "gitlab-cred"],
+      ]);
+      expect((await api("GET", REPOSITORIES)).text).not.toContain("glpat-own");
+    });
+
+    it.each([
+      ["an unknown field", { color: "blue" }, "color"],
+      ["a missing field", { eac_auto_registration: undefined }, "eac_auto_registration"],
+      ["a null branch", { branch: null }, "branch"],
+      ["a repository_url that is no URL", { repository_url: "git@git.example.com:team/assets" }, "repository_url"],
+      ["agents that are not strings", { agents: [1] }, "agents"],
+      ["both token and credential_name", { token: "t", credential_name: "gitlab-cred" }, "credential_name"],
+      ["an unknown credential", { credential_name: "nope" }, "credential_name"],
+      ["an unknown agent", { token: "t", agents: ["agent-z"] }, "agents"],
+    ])("answers 400 naming the field for %s", async (_, overrides, field) => {
+      await createProvider();
+      const answer = await createRepository(overrides);
+      expect([answer.status, fieldNames(answer)]).toEqual([400, [field]]);
+      expect(torque.spaceRepositories("platform")).toEqual([]);
+    });
+
+    it("answers 400 when neither a token, a credential nor a provider covers the URL", async () => {
+      const answer = await createRepository();
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({
+        errors: [
+          { name: "repository_url", message: "no repository provider covers http://git.example.com:8080/team/assets" },
+        ],
+      });
+    });
+
+    it("answers 409 for a name already in the space", async () => {
+      await createRepository({ token: "t" });
+      const answer = await createRepository({ token: "t" });
+      expect([answer.status, fieldNames(answer)]).toEqual([409, ["repository_name"]]);
+    });
+
+    it.each([
+      ["POST", "/api/spaces/nowhere/repositories/gitlabEnterprise"],
+      ["GET", "/api/spaces/nowhere/repositories"],
+      ["PUT", "/api/spaces/nowhere/repositories/assets"],
+      ["DELETE", "/api/spaces/nowhere/repositories?repository_name=assets"],
+    ])("answers 404 for an unknown space on %s", async (method, path) => {
+      const answer = await api(method, path, method === "GET" || method === "DELETE" ? undefined : repositoryBody());
+      expect([answer.status, fieldNames(answer)]).toEqual([404, ["NotFound"]]);
+    });
+
+    it("is Syncing until the configured delay has passed, then takes the configured outcome", async () => {
+      torque.setSync({ delayMs: 800, outcome: "Connected" });
+      const failing = "http://git.example.com/b";
+      torque.setSync({ delayMs: 0, outcome: "Error", errors: ["branch main not found"], url: failing });
+      await createRepository({ token: "t" });
+      await createRepository({ token: "t", repository_name: "b", repository_url: failing });
+      const statuses = async () => ((await api("GET", REPOSITORIES)).json as { status: string; errors: unknown[] }[]);
+      expect((await statuses()).map(({ status, errors }) => [status, errors])).toEqual([
+        ["Syncing", []],
+        ["Error", [{ message: "branch main not found" }]],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 850));
+      expect((await statuses())[0].status).toBe("Connected");
+    });
+
+    it("updates credential_name, agents and use_all_agents in place, and nothing else", async () => {
+      await createRepository({ token: null, credential_name: "gitlab-cred" });
+      const update = { credential_name: "gitlab-cred", agents: ["agent-b"], use_all_agents: false };
+      const answer = await api("PUT", `${REPOSITORIES}/assets`, update);
+      expect(answer.status).toBe(200);
+      expect(torque.spaceRepositories("platform")[0]).toMatchObject({ agents: ["agent-b"], useAllAgents: false });
+      const other = await api("PUT", `${REPOSITORIES}/assets`, { ...update, branch: "dev" });
+      expect([other.status, fieldNames(other)]).toEqual([400, ["branch"]]);
+      const partial = await api("PUT", `${REPOSITORIES}/assets`, { agents: [] });
+      expect([partial.status, fieldNames(partial).sort()]).toEqual([400, ["credential_name", "use_all_agents"]]);
+      const unknownAgent = await api("PUT", `${REPOSITORIES}/assets`, { ...update, agents: ["agent-z"] });
+      expect([unknownAgent.status, fieldNames(unknownAgent)]).toEqual([400, ["agents"]]);
+      expect((await api("PUT", `${REPOSITORIES}/nothing`, update)).status).toBe(404);
+    });
+
+    it("refuses an update that leaves the repository without any way to connect", async () => {
+      await createRepository({ token: null, credential_name: "gitlab-cred" });
+      const update = { credential_name: null, agents: [], use_all_agents: true };
+      const answer = await api("PUT", `${REPOSITORIES}/assets`, update);
+      expect([answer.status, fieldNames(answer)]).toEqual([400, ["repository_url"]]);
+    });
+
+    it("deletes by query parameter with 204, answering 404 when absent and 400 without the parameter", async () => {
+      await createRepository({ token: "t" });
+      const deleted = await api("DELETE", `${REPOSITORIES}?repository_name=assets`);
+      expect(deleted.status).toBe(204);
+      expect(torque.spaceRepositories("platform")).toEqual([]);
+      expect((await api("DELETE", `${REPOSITORIES}?repository_name=assets`)).status).toBe(404);
+      const missing = await api("DELETE", REPOSITORIES);
+      expect([missing.status, fieldNames(missing)]).toEqual([400, ["repository_name"]]);
+    });
+
+    it("shows admin edits and removals, a status edit ending the sync at once", async () => {
+      torque.setSync({ delayMs: 60_000, outcome: "Connected" });
+      await createRepository({ token: "t" });
+      expect(torque.spaceRepositories("platform")[0].status).toBe("Syncing");
+      torque.editSpaceRepository("platform", "assets", { status: "Error", errors: ["gone"], branch: "dev" });
+      const [entry] = (await api("GET", REPOSITORIES)).json as object[];
+      expect(entry).toMatchObject({ status: "Error", errors: [{ message: "gone" }], branch: "dev" });
+      torque.removeSpaceRepository("platform", "assets");
+      expect((await api("GET", REPOSITORIES)).json).toEqual([]);
+    });
+  });
+
+  describe("routes and faults", () => {
+    it("answers unknown routes with 404 and known paths with another method with 405", async () => {
+      const unknown = await api("GET", "/api/nothing");
+      expect([unknown.status, fieldNames(unknown)]).toEqual([404, ["NotFound"]]);
+      const wrongMethod = await api("PATCH", PROVIDERS, providerBody());
+      expect([wrongMethod.status, fieldNames(wrongMethod)]).toEqual([405, ["MethodNotAllowed"]]);
+    });
+
+    it("answers a status fault and a rateLimit fault in the errors format", async () => {
+      torque.faults.add({ kind: "status", status: 502, times: 1 });
+      const failed = await api("GET", PROVIDERS);
+      expect([failed.status, failed.json]).toEqual([502, { errors: [{ name: "BadGateway", message: "Bad Gateway" }] }]);
+      torque.faults.add({ kind: "rateLimit", retryAfter: 3, times: 1 });
+      const limited = await api("GET", PROVIDERS);
+      expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "3"]);
+      expect(limited.json).toEqual({ errors: [{ name: "TooManyRequests", message: expect.any(String) }] });
+    });
+  });
+});

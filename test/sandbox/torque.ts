@@ -1,0 +1,149 @@
+import { STATUS_CODES } from "node:http";
+import type { RateLimitFault, StatusFault } from "./faults";
+import {
+  bearerToken,
+  jsonResponse,
+  matchRoute,
+  type Route,
+  type SandboxRequest,
+  type SandboxResponse,
+} from "./handler-kit";
+import { SandboxServer } from "./server";
+import { torqueError } from "./torque-errors";
+import { RepositoryProviders, type CreateResponseShape, type ProviderRecord } from "./torque-providers";
+import { Spaces, type SpaceRepositoryRecord, type SpaceSpec, type SyncSetting } from "./torque-spaces";
+
+export type { CreateResponseShape, ProviderRecord, SpaceRepositoryRecord, SpaceSpec, SyncSetting };
+
+export interface TorqueOptions {
+  port?: number;
+}
+
+interface TorqueRoute {
+  /** Repository-provider routes need a Torque Admin token. */
+  adminOnly: boolean;
+  /** A [designed] route, which `designedRoutes` can switch off. */
+  designed: boolean;
+  run: (request: SandboxRequest, params: string[]) => SandboxResponse;
+}
+
+const PROVIDERS = /^\/api\/settings\/repository_providers$/;
+const PROVIDER = /^\/api\/settings\/repository_providers\/([^/]+)$/;
+const REPOSITORIES = /^\/api\/spaces\/([^/]+)\/repositories$/;
+const GITLAB_REPOSITORIES = /^\/api\/spaces\/([^/]+)\/repositories\/gitlabEnterprise$/;
+const REPOSITORY = /^\/api\/spaces\/([^/]+)\/repositories\/([^/]+)$/;
+
+export class TorqueServer extends SandboxServer {
+  createResponseShape: CreateResponseShape = "string";
+  /** When not "on", the [designed] provider routes answer this status, like a server without them. */
+  designedRoutes: "on" | 404 | 405 = "on";
+  private readonly apiTokens = new Map<string, { admin: boolean }>();
+  private readonly repositoryProviders = new RepositoryProviders();
+  private readonly spaces = new Spaces(this.repositoryProviders);
+  private readonly routes: Route<TorqueRoute>[] = [
+    route("POST", PROVIDERS, adminOnly, (request) =>
+      this.repositoryProviders.create(request.body, this.createResponseShape),
+    ),
+    route("GET", PROVIDERS, designedAdminOnly, () => this.repositoryProviders.list()),
+    route("GET", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.get(id)),
+    route("PUT", PROVIDER, designedAdminOnly, (request, [id]) => this.repositoryProviders.update(id, request.body)),
+    route("DELETE", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.delete(id)),
+    route("POST", GITLAB_REPOSITORIES, anyToken, (request, [space]) => this.spaces.create(space, request.body)),
+    route("GET", REPOSITORIES, anyToken, (_, [space]) => this.spaces.list(space)),
+    route("PUT", REPOSITORY, anyToken, (request, [space, name]) => this.spaces.update(space, name, request.body)),
+    route("DELETE", REPOSITORIES, anyToken, (request, [space]) =>
+      this.spaces.delete(space, request.query.get("repository_name")),
+    ),
+  ];
+
+  addApiToken(token: string, access: { admin: boolean }): void {
+    this.apiTokens.set(token, access);
+  }
+
+  providers(): ProviderRecord[] {
+    return [...this.repositoryProviders.records.values()].map((record) => ({ ...record }));
+  }
+
+  seedProvider(record: Omit<ProviderRecord, "id"> & { id?: string }): ProviderRecord {
+    return this.repositoryProviders.seed(record);
+  }
+
+  editProvider(id: string, patch: Partial<Omit<ProviderRecord, "id">>): ProviderRecord {
+    return this.repositoryProviders.edit(id, patch);
+  }
+
+  removeProvider(id: string): void {
+    this.repositoryProviders.remove(id);
+  }
+
+  addSpace(name: string, spec?: SpaceSpec): void {
+    this.spaces.add(name, spec);
+  }
+
+  spaceRepositories(space: string): SpaceRepositoryRecord[] {
+    return this.spaces.repositories(space);
+  }
+
+  /** A patch with `status` or `errors` ends the sync at once with that result. */
+  editSpaceRepository(
+    space: string,
+    name: string,
+    patch: Partial<Omit<SpaceRepositoryRecord, "name">>,
+  ): SpaceRepositoryRecord {
+    return this.spaces.edit(space, name, patch);
+  }
+
+  removeSpaceRepository(space: string, name: string): void {
+    this.spaces.remove(space, name);
+  }
+
+  /** Sync of repositories created from now on; without `url` the default for all. */
+  setSync(setting: SyncSetting): void {
+    this.spaces.setSync(setting);
+  }
+
+  protected handle(request: SandboxRequest): SandboxResponse {
+    const token = bearerToken(request);
+    const access = token === undefined ? undefined : this.apiTokens.get(token);
+    if (!access) return torqueError(401, "Unauthorized", "The API token is missing, invalid or expired");
+    const match = matchRoute(this.routes, request.method, request.path);
+    if ("miss" in match) return missingRoute(match.miss, request);
+    const { handler, params } = match;
+    if (handler.designed && this.designedRoutes !== "on") return missingRoute(this.designedRoutes, request);
+    if (handler.adminOnly && !access.admin) {
+      return torqueError(403, "Forbidden", "Repository providers require Torque Admin permissions");
+    }
+    return handler.run(request, params);
+  }
+
+  protected faultResponse(fault: StatusFault | RateLimitFault): SandboxResponse {
+    if (fault.kind === "rateLimit") {
+      const errors = [{ name: "TooManyRequests", message: `Too many requests; retry after ${fault.retryAfter} s` }];
+      return jsonResponse(429, { errors }, { "Retry-After": String(fault.retryAfter) });
+    }
+    const reason = STATUS_CODES[fault.status] ?? "Error";
+    return torqueError(fault.status, reason.replace(/\W/g, ""), reason);
+  }
+}
+
+export function startTorque(options: TorqueOptions = {}): Promise<TorqueServer> {
+  return new TorqueServer().listen(options.port);
+}
+
+const adminOnly = { adminOnly: true, designed: false };
+const designedAdminOnly = { adminOnly: true, designed: true };
+const anyToken = { adminOnly: false, designed: false };
+
+function route(
+  method: string,
+  pattern: RegExp,
+  access: Omit<TorqueRoute, "run">,
+  run: TorqueRoute["run"],
+): Route<TorqueRoute> {
+  return { method, pattern, handler: { ...access, run } };
+}
+
+function missingRoute(status: 404 | 405, request: SandboxRequest): SandboxResponse {
+  const name = status === 404 ? "NotFound" : "MethodNotAllowed";
+  return torqueError(status, name, `This server does not offer ${request.method} ${request.path}`);
+}
