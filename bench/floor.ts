@@ -31,8 +31,9 @@ export function floors(s: Scenario): Record<"previewNew" | "up" | "previewNoop" 
   return {
     // New resources: every token and project once; one EnOS-side test per data source.
     previewNew: floor(fullCheck, enosToken + s.n, 0),
-    // The same checks in a new process, then one write per resource; one list per space sees the syncs end.
-    up: floor(fullCheck, enosToken + s.n + s.n, 2 * s.n + s.spaces),
+    // The same checks in a new process, then one write per resource; one list per space sees
+    // the syncs end; EnOS answers a create with the id alone, so one get learns its createTime.
+    up: floor(fullCheck, enosToken + s.n + 2 * s.n, 2 * s.n + s.spaces),
     // Unchanged resources: only the tokens, once each.
     previewNoop: floor(s.tokens, 0, 0),
     // Reads coalesce into list calls: EnOS pages of 100, one provider list, one list per space.

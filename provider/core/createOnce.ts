@@ -20,7 +20,7 @@ export async function createOnce(op: CreateOnce, attempts = 3): Promise<string> 
       return await op.post();
     } catch (err) {
       if (!(err instanceof ProviderError && err.ambiguous)) throw err;
-      const existing = await op.find();
+      const existing = await lookUp(op);
       if (existing?.matches) return existing.id;
       if (existing) {
         throw new ProviderError(
@@ -28,7 +28,29 @@ export async function createOnce(op: CreateOnce, attempts = 3): Promise<string> 
         );
       }
       if (attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      await pause(attempt);
     }
   }
+}
+
+/**
+ * The lookup decides between adopting and creating again, so it is worth a few tries: if it
+ * cannot be made, the object may exist and the next run would meet it as a name clash.
+ */
+async function lookUp(op: CreateOnce, attempts = 4): ReturnType<CreateOnce["find"]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op.find();
+    } catch (err) {
+      if (attempt >= attempts) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new ProviderError(`could not tell whether ${op.what} was created after an interrupted create (${message}); run pulumi up again, and if it reports that the name exists, import the object with the id it gives.`);
+      }
+      await pause(attempt);
+    }
+  }
+}
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
 }

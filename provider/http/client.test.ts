@@ -1,11 +1,5 @@
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { GitLabServer, startGitLab } from "../../test/sandbox";
+import { closedPort, startProxy, startTlsServer, TlsServer, withEnv } from "../../test/support/servers";
 import { HttpClient, TransportError } from "./client";
 import { proxyFor } from "./proxy";
 
@@ -88,22 +82,44 @@ describe("limits and failures", () => {
   });
 });
 
-describe("TLS", () => {
-  let tlsServer: https.Server;
-  let ca: string;
-  beforeAll(async () => {
-    ({ server: tlsServer, ca } = await startTlsServer());
-  });
-  afterAll(() => new Promise((resolve) => tlsServer.close(resolve)));
-  const tlsUrl = () => `https://localhost:${(tlsServer.address() as net.AddressInfo).port}`;
+describe("credentials over plain http", () => {
+  const warnings = () => {
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    return { lines: () => spy.mock.calls.map((c) => String(c[0])), restore: () => spy.mockRestore() };
+  };
 
-  test("verification is on: a self-signed server fails with a message that names caBundle", async () => {
-    const err = await new HttpClient({ api: "GitLab", url: tlsUrl() }).request({ method: "GET", path: "/" }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/^GitLab: TLS verification of localhost:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT\); if the server uses a private CA, give its certificate as caBundle\.$/);
+  test("to a host other than loopback get one warning per host; to loopback none", async () => {
+    const captured = warnings();
+    try {
+      const remote = new HttpClient({ api: "Torque", url: "http://192.0.2.1:9", timeoutMs: 100, retry: { maxAttempts: 1 } });
+      const call = () => remote.request({ method: "GET", path: "/", headers: { Authorization: "Bearer x" } }).catch(() => undefined);
+      await call();
+      await call();
+      await get(client({ url: gitlab.url }), "/api/v4/version");
+      await client().request({ method: "GET", path: "/api/v4/version", headers: { "PRIVATE-TOKEN": "x" } });
+      expect(captured.lines()).toEqual([
+        "warning: [runtime] Torque credentials are sent over plain http to 192.0.2.1:9; use https so they cannot be read on the network.",
+      ]);
+    } finally {
+      captured.restore();
+    }
+  });
+});
+
+describe("TLS", () => {
+  let tls: TlsServer;
+  beforeAll(async () => {
+    tls = await startTlsServer();
+  });
+  afterAll(() => tls.close());
+
+  test("verification is on: a self-signed server fails with a message that names where to give a CA", async () => {
+    const err = await new HttpClient({ api: "GitLab", url: tls.url, caSetting: "gitlabCaBundle" }).request({ method: "GET", path: "/" }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^GitLab: TLS verification of localhost:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT\); if the server uses a private CA, give its certificate as gitlabCaBundle\.$/);
   });
 
   test("a caBundle makes the server trusted", async () => {
-    const res = await new HttpClient({ api: "GitLab", url: tlsUrl(), caBundle: ca }).request({ method: "GET", path: "/hello" });
+    const res = await new HttpClient({ api: "GitLab", url: tls.url, caBundle: tls.ca }).request({ method: "GET", path: "/hello" });
     expect(res).toMatchObject({ status: 200, body: "tls ok /hello" });
   });
 
@@ -111,10 +127,10 @@ describe("TLS", () => {
     const proxy = await startProxy();
     try {
       await withEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: "" }, async () => {
-        const res = await new HttpClient({ api: "EnOS", url: tlsUrl(), caBundle: ca }).request({ method: "GET", path: "/tunnelled" });
+        const res = await new HttpClient({ api: "EnOS", url: tls.url, caBundle: tls.ca }).request({ method: "GET", path: "/tunnelled" });
         expect(res.body).toBe("tls ok /tunnelled");
       });
-      expect(proxy.seen).toEqual([`CONNECT localhost:${(tlsServer.address() as net.AddressInfo).port}`]);
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(tls.url).host}`]);
     } finally {
       await proxy.close();
     }
@@ -151,71 +167,3 @@ describe("proxies", () => {
     expect(proxyFor(new URL(target), env)?.toString()).toBe(expected);
   });
 });
-
-async function withEnv(vars: Record<string, string>, body: () => Promise<void>): Promise<void> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    await body();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startTlsServer(): Promise<{ server: https.Server; ca: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], { stdio: "ignore" });
-  const cert = fs.readFileSync(path.join(dir, "cert.pem"), "utf8");
-  const server = https.createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert }, (req, res) => res.end(`tls ok ${req.url}`));
-  fs.rmSync(dir, { recursive: true, force: true });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, ca: cert };
-}
-
-/** A forward proxy: absolute-form http requests and CONNECT tunnels, remembering what it saw. */
-async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
-  const seen: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const upstream = http.request(req.url!, { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode!, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  server.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
-    seen.push(`CONNECT ${req.url}`);
-    const [host, port] = req.url!.split(":");
-    const upstream = net.connect(Number(port), host === "localhost" ? "127.0.0.1" : host, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.pipe(client).pipe(upstream);
-    });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("error", () => undefined);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    seen,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}

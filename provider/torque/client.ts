@@ -70,7 +70,6 @@ export class TorqueClient {
 
   async createProvider(body: ProviderBody): Promise<string> {
     const res = await this.send("POST", PROVIDERS, body);
-    this.invalidate(PROVIDERS);
     if (res.status === 409) throw new ConflictError(this.failure("POST", PROVIDERS, res).message);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", PROVIDERS, res);
     return this.createdId(res);
@@ -84,7 +83,6 @@ export class TorqueClient {
   async updateProvider(id: string, body: ProviderBody): Promise<void> {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("PUT", path, body);
-    this.invalidate(PROVIDERS);
     if (res.status === 200 || res.status === 202 || res.status === 204) return;
     if (res.status === 409) throw new ConflictError(this.failure("PUT", path, res).message);
     if (res.status !== 404) throw this.failure("PUT", path, res);
@@ -95,7 +93,6 @@ export class TorqueClient {
   async deleteProvider(id: string): Promise<void> {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("DELETE", path);
-    this.invalidate(PROVIDERS);
     if ([200, 202, 204].includes(res.status)) return;
     if (res.status === 404) {
       // Already gone, unless the server has no such route at all: the list tells the two apart.
@@ -108,7 +105,6 @@ export class TorqueClient {
   async createSpaceRepository(space: string, body: SpaceRepositoryBody): Promise<void> {
     const path = `${this.spacePath(space)}/gitlabEnterprise`;
     const res = await this.send("POST", path, body);
-    this.invalidate(this.spacePath(space));
     if (res.status === 409) throw new ConflictError(this.failure("POST", path, res).message);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
@@ -121,7 +117,6 @@ export class TorqueClient {
   async updateSpaceRepository(space: string, name: string, patch: SpaceRepositoryPatch): Promise<void> {
     const path = `${this.spacePath(space)}/${encodeURIComponent(name)}`;
     const res = await this.send("PUT", path, patch);
-    this.invalidate(this.spacePath(space));
     if ([200, 202, 204].includes(res.status)) return;
     throw this.failure("PUT", path, res, res.status === 404 ? `repository ${name} is no longer in Torque space ${space}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
   }
@@ -129,7 +124,6 @@ export class TorqueClient {
   async deleteSpaceRepository(space: string, name: string): Promise<void> {
     const path = this.spacePath(space);
     const res = await this.send("DELETE", path, undefined, { repository_name: name });
-    this.invalidate(path);
     if ([200, 202, 204, 404].includes(res.status)) return;
     throw this.failure("DELETE", path, res);
   }
@@ -155,15 +149,12 @@ export class TorqueClient {
     return lists.get(this.cacheKey(path), load, since) as Promise<T[]>;
   }
 
-  private invalidate(path: string): void {
-    lists.invalidate(this.cacheKey(path));
-  }
-
   private cacheKey(path: string): string {
     return `${this.settings.url}${path}`;
   }
 
-  private send(method: Method, path: string, body?: unknown, query?: Record<string, string>): Promise<Response> {
+  /** A write, whatever its outcome (a lost answer may hide an applied write), drops the cached list it changes. */
+  private async send(method: Method, path: string, body?: unknown, query?: Record<string, string>): Promise<Response> {
     const req: Request = {
       method,
       path: this.prefix + path,
@@ -171,7 +162,11 @@ export class TorqueClient {
       headers: { Authorization: `Bearer ${this.settings.token}`, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     };
-    return this.http.request(req);
+    try {
+      return await this.http.request(req);
+    } finally {
+      if (method !== "GET") lists.invalidate(this.cacheKey(collectionOf(path)));
+    }
   }
 
   /** The GUID of a created object: a JSON string, plain text, or `{ "id": ... }`. */
@@ -211,6 +206,11 @@ export class TorqueClient {
     }
     return new ProviderError(`Torque answered ${res.status} to ${call}${detail}.`);
   }
+}
+
+/** The list a path belongs to: the providers, or one space's repositories. */
+function collectionOf(path: string): string {
+  return path.startsWith(PROVIDERS) ? PROVIDERS : (/^\/api\/spaces\/[^/]+\/repositories/.exec(path)?.[0] ?? path);
 }
 
 function serverMessages(res: Response): string {

@@ -8,7 +8,7 @@
 import { UNKNOWN } from "../../test/harness/host";
 import { changes, Declaration, OperationResult, Stack } from "../../test/harness/stack";
 import type { FaultRule, ProviderRecord } from "../../test/sandbox";
-import { leakedSecrets, useSandbox } from "../../test/support/fixture";
+import { leakedSecrets, messages, ops, upOk, useSandbox } from "../../test/support/fixture";
 
 const fx = useSandbox();
 
@@ -27,8 +27,6 @@ const MODELS = "platform/ml/models";
 const torque = () => fx.sandbox.torque;
 const record = (id: string): ProviderRecord | undefined => torque().providers().find((p) => p.id === id);
 const byName = (name: string): ProviderRecord[] => torque().providers().filter((p) => p.name === name);
-const ops = (result: OperationResult) => result.steps.map((s) => s.op);
-const messages = (result: OperationResult) => result.errors.map((e) => e.message).join("\n");
 
 function provider(name: string, args: Record<string, unknown> = {}, opts?: Declaration["opts"]): Declaration {
   return {
@@ -37,14 +35,6 @@ function provider(name: string, args: Record<string, unknown> = {}, opts?: Decla
     args: { baseUrl: base(), token: { $secret: fx.demo.gitlabToken }, ...args },
     ...(opts ? { opts } : {}),
   };
-}
-
-/** Runs `up` and fails the test with the stack's errors when it did not succeed. */
-async function upOk(stack: Stack, program: Declaration[]): Promise<OperationResult> {
-  const result = await stack.up(program);
-  expect(result.errors).toEqual([]);
-  expect(result.programErrors).toEqual([]);
-  return result;
 }
 
 /** Destroys and checks that nothing is left of the stack, in state or in Torque. */

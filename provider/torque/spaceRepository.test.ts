@@ -6,9 +6,9 @@
  * Tests share one sandbox: each uses its own GitLab project (so that the sandbox's sync can
  * be set per repository URL), repository names and provider names.
  */
-import { changes, Declaration, OperationResult, Stack } from "../../test/harness/stack";
+import { changes, Declaration, Stack } from "../../test/harness/stack";
 import type { SpaceRepositoryRecord } from "../../test/sandbox";
-import { leakedSecrets, useSandbox } from "../../test/support/fixture";
+import { leakedSecrets, messages, ops, upOk, useSandbox } from "../../test/support/fixture";
 
 const fx = useSandbox();
 
@@ -20,8 +20,6 @@ const torque = () => fx.sandbox.torque;
 const base = () => `${fx.sandbox.gitlab.url}/`;
 /** The same GitLab under another name: a provider with this baseUrl does not cover `base()` URLs. */
 const otherBase = () => `http://localhost:${fx.sandbox.gitlab.port}/`;
-const ops = (result: OperationResult) => result.steps.map((s) => s.op);
-const messages = (result: OperationResult) => result.errors.map((e) => e.message).join("\n");
 const entry = (name: string, space = SPACE): SpaceRepositoryRecord | undefined => torque().spaceRepositories(space).find((r) => r.name === name);
 const listPath = (space = SPACE) => new RegExp(`^/api/spaces/${space}/repositories$`);
 
@@ -41,13 +39,6 @@ function repositoryProvider(name: string, args: Record<string, unknown> = {}): D
 
 const withToken = (url: string, extra: Record<string, unknown> = {}) => ({ repositoryUrl: url, token: { $secret: fx.demo.gitlabToken }, ...extra });
 const withCredential = (url: string, extra: Record<string, unknown> = {}) => ({ repositoryUrl: url, credentialName: CREDENTIAL, ...extra });
-
-async function upOk(stack: Stack, program: Declaration[]): Promise<OperationResult> {
-  const result = await stack.up(program);
-  expect(result.errors).toEqual([]);
-  expect(result.programErrors).toEqual([]);
-  return result;
-}
 
 async function destroyOk(stack: Stack): Promise<void> {
   const repositories = [...stack.state.values()].filter((r) => r.type.endsWith("SpaceRepository")).map((r) => r.id);

@@ -1,5 +1,5 @@
 import { DemoValues, Sandbox, seedDemo, startSandbox } from "../sandbox";
-import { Stack, StackOptions } from "../harness/stack";
+import { Declaration, OperationResult, Stack, StackOptions } from "../harness/stack";
 
 export interface Fixture {
   sandbox: Sandbox;
@@ -41,4 +41,18 @@ export function useSandbox(): Fixture {
 /** Every plaintext secret must be absent from everything the stack and the host produced. */
 export function leakedSecrets(haystacks: string[], secrets: string[]): string[] {
   return secrets.filter((s) => haystacks.some((h) => h.includes(s)));
+}
+
+/** The operations of a result's steps, in order. */
+export const ops = (result: OperationResult) => result.steps.map((s) => s.op);
+
+/** The result's error messages, one per line. */
+export const messages = (result: OperationResult) => result.errors.map((e) => e.message).join("\n");
+
+/** Runs `up` and fails the test with the stack's errors when it did not succeed. */
+export async function upOk(stack: Stack, program: Declaration[]): Promise<OperationResult> {
+  const result = await stack.up(program);
+  expect(result.errors).toEqual([]);
+  expect(result.programErrors).toEqual([]);
+  return result;
 }
