@@ -8,10 +8,13 @@ import { redact } from "./secrets";
 export class ProviderError extends Error {
   /** The server may have applied the request although it failed (timeout, reset, 5xx on a POST). */
   readonly ambiguous: boolean;
+  /** The server refused a create or rename because the name is taken. */
+  readonly clash: boolean;
 
-  constructor(message: string, options: { ambiguous?: boolean } = {}) {
+  constructor(message: string, options: { ambiguous?: boolean; clash?: boolean } = {}) {
     super(redact(message));
     this.ambiguous = options.ambiguous ?? false;
+    this.clash = options.clash ?? false;
     Object.defineProperty(this, "stack", { value: this.message, enumerable: false });
   }
 

@@ -36,7 +36,7 @@ export interface DataSourceBody {
 /** A business failure the caller may act on (40401, 40901, ...). */
 export class EnosBusinessError extends ProviderError {
   constructor(readonly code: number, readonly action: string, message: string) {
-    super(message);
+    super(message, { clash: code === 40901 });
   }
 }
 

@@ -3,7 +3,7 @@ import { Hooks, makeProvider } from "../core/provider";
 import { containsUnknown } from "../core/unknown";
 import { normalizeUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
-import { DataSourceBody, DataSourceRecord, EnosBusinessError, EnosClient } from "./client";
+import { DataSourceBody, DataSourceRecord, EnosClient } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
 import { enosSettings, requireEnosSettings } from "./settings";
 
@@ -62,26 +62,19 @@ const hooks: Hooks<Args, State> = {
 
   async create(args) {
     const client = new EnosClient(requireEnosSettings());
-    const findByName = async () => (await client.list()).find((d) => d.name === args.name);
-    try {
-      const id = await createOnce({
-        what: `EnOS data source ${args.name}`,
-        post: () => client.create(body(args)),
-        find: async () => {
-          const found = await findByName();
-          return found && { id: found.dataSourceId, matches: found.connection.gitUrl === args.gitUrl && (found.description ?? "") === args.description };
-        },
-      });
-      // EnOS answers a create with the id only: one `get` for createTime (not a search, whose
-      // cache every create invalidates: a stack of 500 would list the organization 500 times).
-      const created = await client.get(id).catch(() => undefined);
-      return { id, outs: { ...args, dataSourceId: id, type: TYPE, createdAt: new Date(created?.createTime ?? Date.now()).toISOString() } };
-    } catch (err) {
-      if (!(err instanceof EnosBusinessError && err.code === 40901)) throw err;
-      const existing = await findByName();
-      const hint = existing ? `adopt it with the resource option import: "${existing.dataSourceId}"` : "adopt it with the resource option import and its dataSourceId";
-      throw new EnosBusinessError(40901, "create", `EnOS already has a data source named ${args.name}${existing ? ` (id ${existing.dataSourceId})` : ""}; ${hint}, or choose another name.`);
-    }
+    const id = await createOnce({
+      what: `EnOS data source ${args.name}`,
+      clash: `EnOS already has a data source named ${args.name}`,
+      post: () => client.create(body(args)),
+      find: async () => {
+        const found = (await client.list()).find((d) => d.name === args.name);
+        return found && { id: found.dataSourceId, matches: found.connection.gitUrl === args.gitUrl && (found.description ?? "") === args.description };
+      },
+    });
+    // EnOS answers a create with the id only: one `get` for createTime (not a search, whose
+    // cache every create invalidates: a stack of 500 would list the organization 500 times).
+    const created = await client.get(id).catch(() => undefined);
+    return { id, outs: { ...args, dataSourceId: id, type: TYPE, createdAt: new Date(created?.createTime ?? Date.now()).toISOString() } };
   },
 
   async read(id, props) {

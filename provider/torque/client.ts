@@ -52,9 +52,6 @@ export interface SpaceRepositoryPatch {
   use_all_agents: boolean;
 }
 
-/** The server said the name is taken. */
-export class ConflictError extends ProviderError {}
-
 const PROVIDERS = "/api/settings/repository_providers";
 const lists = new ListCache<unknown[]>();
 
@@ -70,21 +67,21 @@ export class TorqueClient {
 
   async createProvider(body: ProviderBody): Promise<string> {
     const res = await this.send("POST", PROVIDERS, body);
-    if (res.status === 409) throw new ConflictError(this.failure("POST", PROVIDERS, res).message);
+    if (res.status === 409) throw this.failure("POST", PROVIDERS, res);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", PROVIDERS, res);
     return this.createdId(res);
   }
 
-  /** Every provider, one request per process however many resources read them. */
-  listProviders(): Promise<ProviderRecord[]> {
-    return this.list(PROVIDERS, z.array(providerRecord), "a JSON array of repository providers");
+  /** Every provider, one request per process however many resources read them; `since`: only a list fetched at or after this time. */
+  listProviders(since = 0): Promise<ProviderRecord[]> {
+    return this.list(PROVIDERS, z.array(providerRecord), "a JSON array of repository providers", undefined, since);
   }
 
   async updateProvider(id: string, body: ProviderBody): Promise<void> {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("PUT", path, body);
     if (res.status === 200 || res.status === 202 || res.status === 204) return;
-    if (res.status === 409) throw new ConflictError(this.failure("PUT", path, res).message);
+    if (res.status === 409) throw this.failure("PUT", path, res);
     if (res.status !== 404) throw this.failure("PUT", path, res);
     await this.listProviders(); // a 404 means gone, unless the server has no such route at all
     throw this.failure("PUT", path, res, `repository provider ${id} no longer exists in Torque; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
@@ -105,7 +102,7 @@ export class TorqueClient {
   async createSpaceRepository(space: string, body: SpaceRepositoryBody): Promise<void> {
     const path = `${this.spacePath(space)}/gitlabEnterprise`;
     const res = await this.send("POST", path, body);
-    if (res.status === 409) throw new ConflictError(this.failure("POST", path, res).message);
+    if (res.status === 409) throw this.failure("POST", path, res);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
@@ -200,7 +197,7 @@ export class TorqueClient {
     }
     if (meaning) return new ProviderError(meaning);
     if (res.status === 429) return new ProviderError(`Torque kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
-    if (res.status === 400 || res.status === 409) return new ProviderError(`Torque rejected ${call} (${res.status})${detail}.`);
+    if (res.status === 400 || res.status === 409) return new ProviderError(`Torque rejected ${call} (${res.status})${detail}.`, { clash: res.status === 409 });
     if (res.status >= 500) {
       return new ProviderError(`Torque answered ${res.status} to ${call}${detail}; the service may be down, try again later.`, { ambiguous: method === "POST" });
     }

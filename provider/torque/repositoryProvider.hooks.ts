@@ -5,7 +5,7 @@ import { containsUnknown } from "../core/unknown";
 import { isUnder, normalizeUrl } from "../core/url";
 import { canonicalSet } from "../core/wire";
 import { applyMode, checkGitLab } from "../gitlab/preflight";
-import { ConflictError, ProviderBody, ProviderRecord, TorqueClient } from "./client";
+import { ProviderBody, ProviderRecord, TorqueClient } from "./client";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
 import { requireTorqueSettings, torqueSettings } from "./settings";
 
@@ -74,23 +74,16 @@ const hooks: Hooks<Args, State> = {
 
   async create(args) {
     const client = new TorqueClient(requireTorqueSettings());
-    const findByName = async () => (await client.listProviders()).find((p) => p.name === args.name);
-    try {
-      const id = await createOnce({
-        what: `Torque repository provider ${args.name}`,
-        post: () => client.createProvider(body(args)),
-        find: async () => {
-          const found = await findByName();
-          return found && { id: found.id, matches: sameRegistration(stateOf(found, args.token), args) };
-        },
-      });
-      return { id, outs: { ...args, providerId: id, type: TYPE } };
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      const existing = await findByName();
-      const importHint = existing ? `adopt it with the resource option import: "${existing.id}"` : "adopt it with the resource option import and its id";
-      throw new ConflictError(`Torque already has a repository provider named ${args.name}${existing ? ` (id ${existing.id})` : ""}; ${importHint}, or choose another name.`);
-    }
+    const id = await createOnce({
+      what: `Torque repository provider ${args.name}`,
+      clash: `Torque already has a repository provider named ${args.name}`,
+      post: () => client.createProvider(body(args)),
+      find: async () => {
+        const found = (await client.listProviders(Date.now())).find((p) => p.name === args.name);
+        return found && { id: found.id, matches: sameRegistration(stateOf(found, args.token), args) };
+      },
+    });
+    return { id, outs: { ...args, providerId: id, type: TYPE } };
   },
 
   async read(id, props) {

@@ -5,7 +5,7 @@ import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { isUnder, normalizeUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
-import { ConflictError, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
+import { SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { requireTorqueSettings, torqueSettings } from "./settings";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
@@ -120,24 +120,18 @@ const hooks: Hooks<Args, State> = {
   async create(args) {
     const client = new TorqueClient(requireTorqueSettings());
     const id = `${args.space}/${args.repositoryName}`;
-    try {
-      await createOnce({
-        what: `repository ${args.repositoryName} in Torque space ${args.space}`,
-        post: async () => {
-          await client.createSpaceRepository(args.space, body(args));
-          return id;
-        },
-        find: async () => {
-          const found = (await client.listSpaceRepositories(args.space, Date.now())).find((r) => r.name === args.repositoryName);
-          return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
-        },
-      });
-    } catch (err) {
-      if (err instanceof ConflictError) {
-        throw new ConflictError(`Torque space ${args.space} already has a repository named ${args.repositoryName}; adopt it with the resource option import: "${id}", or choose another repositoryName.`);
-      }
-      throw err;
-    }
+    await createOnce({
+      what: `repository ${args.repositoryName} in Torque space ${args.space}`,
+      clash: `Torque space ${args.space} already has a repository named ${args.repositoryName}`,
+      post: async () => {
+        await client.createSpaceRepository(args.space, body(args));
+        return id;
+      },
+      find: async () => {
+        const found = (await client.listSpaceRepositories(args.space, Date.now())).find((r) => r.name === args.repositoryName);
+        return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
+      },
+    });
     const synced = await waitForSync(client, args);
     const outs = { ...args, useAllAgents: body(args).use_all_agents, status: synced?.status ?? "Unknown" };
     if (synced?.status === "Connected") return { id, outs };
