@@ -72,9 +72,9 @@ export class TorqueClient {
     return this.createdId(res);
   }
 
-  /** Every provider, one request per process however many resources read them; `since`: only a list fetched at or after this time. */
-  listProviders(since = 0): Promise<ProviderRecord[]> {
-    return this.list(PROVIDERS, z.array(providerRecord), "a JSON array of repository providers", undefined, since);
+  /** Every provider, one request per process however many resources read them; `fresh`: a list asked for from now on. */
+  listProviders(fresh = false): Promise<ProviderRecord[]> {
+    return this.list(PROVIDERS, z.array(providerRecord), "a JSON array of repository providers", undefined, fresh);
   }
 
   async updateProvider(id: string, body: ProviderBody): Promise<void> {
@@ -106,9 +106,9 @@ export class TorqueClient {
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
-  /** Every repository of a space, one request per space and process; `since`: only a list fetched at or after this time. */
-  listSpaceRepositories(space: string, since = 0): Promise<SpaceRepositoryRecord[]> {
-    return this.list(this.spacePath(space), z.array(spaceRepositoryRecord), "a JSON array of space repositories", this.spaceMissingMessage(space), since);
+  /** Every repository of a space, one request per space and process; `fresh`: a list asked for from now on. */
+  listSpaceRepositories(space: string, fresh = false): Promise<SpaceRepositoryRecord[]> {
+    return this.list(this.spacePath(space), z.array(spaceRepositoryRecord), "a JSON array of space repositories", this.spaceMissingMessage(space), fresh);
   }
 
   async updateSpaceRepository(space: string, name: string, patch: SpaceRepositoryPatch): Promise<void> {
@@ -137,13 +137,13 @@ export class TorqueClient {
     return res.status === 404 ? this.spaceMissingMessage(space) : undefined;
   }
 
-  private list<T>(path: string, schema: z.ZodType<T[]>, expected: string, notFound?: string, since = 0): Promise<T[]> {
+  private list<T>(path: string, schema: z.ZodType<T[]>, expected: string, notFound?: string, fresh = false): Promise<T[]> {
     const load = async () => {
       const res = await this.send("GET", path);
       if (res.status !== 200) throw this.failure("GET", path, res, res.status === 404 ? notFound : undefined);
       return parseBody("Torque", { method: "GET", path: this.prefix + path }, res, schema, expected);
     };
-    return lists.get(this.cacheKey(path), load, since) as Promise<T[]>;
+    return (fresh ? lists.fresh(this.cacheKey(path), load) : lists.get(this.cacheKey(path), load)) as Promise<T[]>;
   }
 
   private cacheKey(path: string): string {

@@ -79,7 +79,7 @@ const hooks: Hooks<Args, State> = {
       clash: `Torque already has a repository provider named ${args.name}`,
       post: () => client.createProvider(body(args)),
       find: async () => {
-        const found = (await client.listProviders(Date.now())).find((p) => p.name === args.name);
+        const found = (await client.listProviders(true)).find((p) => p.name === args.name);
         return found && { id: found.id, matches: sameRegistration(stateOf(found, args.token), args) };
       },
     });

@@ -55,18 +55,16 @@ function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<St
 }
 
 /**
- * Polls with backoff until the sync ends. A list fetched after this repository was created
- * answers for it, so repositories created together in a space share their polls.
+ * Polls with backoff until the sync ends. Repositories created together in a space share
+ * their polls: each list answers for every repository created before it started.
  */
 async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepositoryRecord | undefined> {
   const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
   let delay = 250;
-  let since = Date.now();
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
-    const last = (await client.listSpaceRepositories(args.space, since)).find((r) => r.name === args.repositoryName);
+    const last = (await client.listSpaceRepositories(args.space, true)).find((r) => r.name === args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
-    since = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
     delay = Math.min(delay * 1.5, 5_000);
   }
 }
@@ -128,7 +126,7 @@ const hooks: Hooks<Args, State> = {
         return id;
       },
       find: async () => {
-        const found = (await client.listSpaceRepositories(args.space, Date.now())).find((r) => r.name === args.repositoryName);
+        const found = (await client.listSpaceRepositories(args.space, true)).find((r) => r.name === args.repositoryName);
         return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
       },
     });
