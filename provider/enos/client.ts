@@ -35,7 +35,7 @@ export interface DataSourceBody {
 
 /** A business failure the caller may act on (40401, 40901, ...). */
 export class EnosBusinessError extends ProviderError {
-  constructor(readonly code: number, readonly action: string, message: string) {
+  constructor(readonly code: number, message: string) {
     super(message, { clash: code === 40901 });
   }
 }
@@ -154,7 +154,7 @@ export class EnosClient {
   }
 
   private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {
-    if (answer.code !== 0) throw new EnosBusinessError(answer.code, action, businessMessage(action, answer));
+    if (answer.code !== 0) throw new EnosBusinessError(answer.code, businessMessage(action, answer));
     const parsed = schema.safeParse(answer.data);
     if (!parsed.success) {
       throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${parsed.error.issues[0].message}); check enos:servicePath.`);

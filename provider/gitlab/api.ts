@@ -12,9 +12,7 @@ export interface TokenInfo {
 }
 
 export interface ProjectInfo {
-  pathWithNamespace: string;
   archived: boolean;
-  defaultBranch: string | null;
 }
 
 /** The two GitLab calls the connectivity test needs, through gitbeaker. */
@@ -37,10 +35,6 @@ export class GitLabApi {
 
   async project(path: string): Promise<ProjectInfo> {
     const body = (await new Projects(this.options).show(path)) as unknown as Record<string, unknown>;
-    return {
-      pathWithNamespace: String(body.path_with_namespace ?? path),
-      archived: body.archived === true,
-      defaultBranch: typeof body.default_branch === "string" ? body.default_branch : null,
-    };
+    return { archived: body.archived === true };
   }
 }

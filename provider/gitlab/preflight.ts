@@ -15,7 +15,7 @@ export const requiredScopes = {
 export type Target = keyof typeof requiredScopes;
 
 export interface GitLabCheck {
-  /** Candidate server roots, most likely first (no trailing slash); the first that answers as GitLab is used. */
+  /** Candidate server roots, most likely first; the first that answers as GitLab is used. */
   roots: string[];
   /** The input that names the server, blamed for server problems. */
   rootProperty: string;
@@ -67,7 +67,11 @@ function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
 
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
 export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> {
-  const check = { ...given, caBundle: given.caBundle ?? setting("gitlab:caBundle", "GITLAB_CA_BUNDLE") };
+  const check = {
+    ...given,
+    roots: given.roots.map((root) => root.replace(/\/+$/, "")),
+    caBundle: given.caBundle ?? setting("gitlab:caBundle", "GITLAB_CA_BUNDLE"),
+  };
   rememberSecret(check.token);
   let outcome: TokenOutcome | undefined;
   let firstNotGitLab: string | undefined;

@@ -62,7 +62,7 @@ export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
       if (res.status >= 300 || body === undefined) {
         throw new GitLabResponseError(res.status, res.body, body !== undefined, url.pathname, res.headers["retry-after"]);
       }
-      return { body: body!, headers: res.headers, status: res.status };
+      return { body, headers: res.headers, status: res.status };
     },
   );
 }

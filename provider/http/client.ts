@@ -53,6 +53,8 @@ export class TransportError extends ProviderError {}
 export class HttpClient {
   readonly origin: string;
   readonly host: string;
+  /** Plain http to a host other than loopback: credentials could be read on the way. */
+  private readonly plainRemote: boolean;
   private readonly axios: AxiosInstance;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
@@ -61,6 +63,7 @@ export class HttpClient {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.host = url.host;
+    this.plainRemote = url.protocol === "http:" && !isLoopback(url.hostname);
     const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent ?? 8, ca: caWithSystemRoots(options.caBundle) };
     const proxy = proxyFor(url);
     this.axios = axios.create({
@@ -128,9 +131,9 @@ export class HttpClient {
   }
 
   private warnOnPlainHttp(req: Request): void {
-    const url = new URL(this.origin);
+    if (!this.plainRemote) return;
     const carriesCredentials = Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
-    if (url.protocol === "http:" && carriesCredentials && !isLoopback(url.hostname)) {
+    if (carriesCredentials) {
       warnOnce(`plain-http:${this.host}`, `${this.options.api} credentials are sent over plain http to ${this.host}; use https so they cannot be read on the network.`);
     }
   }

@@ -61,7 +61,7 @@ const hooks: Hooks<Args, State> = {
     if (preflight === "off" || baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])) return [];
     const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonicalSet(olds.repos ?? []) !== canonicalSet(repos);
     const result = await checkGitLab({
-      roots: [baseUrl.replace(/\/$/, "")],
+      roots: [baseUrl],
       rootProperty: "baseUrl",
       token,
       projects: containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` })),

@@ -104,7 +104,7 @@ const hooks: Hooks<Args, State> = {
     if (preflight === "off" || !known(repositoryUrl) || !known(token) || (providerBaseUrl !== undefined && !known(providerBaseUrl))) return [];
     const full = !olds || olds.repositoryUrl !== repositoryUrl || (olds.token ?? olds.providerToken) !== token;
     const result = await checkGitLab({
-      roots: providerBaseUrl ? [providerBaseUrl.replace(/\/$/, "")] : candidateRoots(repositoryUrl!),
+      roots: providerBaseUrl ? [providerBaseUrl] : candidateRoots(repositoryUrl!),
       rootProperty: "repositoryUrl",
       token: token!,
       projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
