@@ -26,6 +26,11 @@ export const dataSourceRecord = z.object({
 });
 export type DataSourceRecord = z.infer<typeof dataSourceRecord>;
 
+const dataSourcePage = z.array(dataSourceRecord);
+const createdRecord = z.object({ dataSourceId: z.string() });
+const anything = z.unknown();
+const testResult = z.object({ success: z.boolean(), message: z.string().nullable().optional() });
+
 export interface DataSourceBody {
   name: string;
   type: "GITLAB";
@@ -53,8 +58,7 @@ export class EnosClient {
   }
 
   async create(body: DataSourceBody): Promise<string> {
-    const data = await this.write("create", {}, body);
-    return z.object({ dataSourceId: z.string() }).parse(data).dataSourceId;
+    return (await this.write("create", {}, body, createdRecord, "the new data source's id")).dataSourceId;
   }
 
   /** One data source by id, or undefined when EnOS has none (40401). */
@@ -70,7 +74,7 @@ export class EnosClient {
       const all: DataSourceRecord[] = [];
       for (let pageNo = 1; ; pageNo++) {
         const answer = await this.call("search", {}, { type: "GITLAB", pagination: { pageNo, pageSize: PAGE_SIZE } });
-        const page = this.data(answer, "search", z.array(dataSourceRecord), "a list of data sources");
+        const page = this.data(answer, "search", dataSourcePage, "a list of data sources");
         all.push(...page);
         if (page.length < PAGE_SIZE || all.length >= (answer.pagination?.totalSize ?? 0)) return all;
       }
@@ -92,13 +96,13 @@ export class EnosClient {
   /** The console's Test button: EnOS connects to GitLab from its side. */
   async test(gitUrl: string, token: string): Promise<{ success: boolean; message: string }> {
     const answer = await this.call("test", {}, { type: "GITLAB", connection: { gitUrl, token } });
-    const result = this.data(answer, "test", z.object({ success: z.boolean(), message: z.string().nullable().optional() }), "a test result");
+    const result = this.data(answer, "test", testResult, "a test result");
     return { success: result.success, message: result.message ?? "" };
   }
 
-  private async write(action: string, query: Record<string, string>, body: object): Promise<unknown> {
+  private async write<T = unknown>(action: string, query: Record<string, string>, body: object, schema: z.ZodType<T> = anything as z.ZodType<T>, expected = "a result"): Promise<T> {
     try {
-      return this.data(await this.call(action, query, body), action, z.unknown(), "a result");
+      return this.data(await this.call(action, query, body), action, schema, expected);
     } finally {
       lists.invalidate(this.listKey());
     }

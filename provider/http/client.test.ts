@@ -1,3 +1,6 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as zlib from "node:zlib";
 import { GitLabServer, startGitLab } from "../../test/sandbox";
 import { closedPort, startProxy, startTlsServer, TlsServer, withEnv } from "../../test/support/servers";
 import { HttpClient, TransportError } from "./client";
@@ -79,6 +82,56 @@ describe("limits and failures", () => {
     const port = await closedPort();
     const err = await new HttpClient({ api: "Torque", url: `http://127.0.0.1:${port}` }).request({ method: "GET", path: "/" }).catch((e: Error) => e);
     expect((err as Error).message).toBe(`Torque: 127.0.0.1:${port} refused the connection; check the port in the URL and that the server is running.`);
+  });
+});
+
+describe("answers", () => {
+  test("a compressed body (gzip or deflate) is decoded; requests ask for it and name the client", async () => {
+    const text = JSON.stringify({ version: "17.0.0", padding: "x".repeat(5000) });
+    const seen: http.IncomingHttpHeaders[] = [];
+    const server = http.createServer((req, res) => {
+      const encoding = req.url === "/gzip" ? "gzip" : "deflate";
+      seen.push(req.headers);
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": encoding });
+      res.end(encoding === "gzip" ? zlib.gzipSync(text) : zlib.deflateSync(text));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = new HttpClient({ api: "GitLab", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      for (const p of ["/gzip", "/deflate"]) expect((await get(c, p)).body).toBe(text);
+      expect(seen.map((h) => [h["accept-encoding"], h["user-agent"]])).toEqual(Array(2).fill(["gzip, deflate", "pulumi-gitlab-sources"]));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  test("an answer cut short is a dropped connection: retried for a GET, ambiguous for a POST", async () => {
+    gitlab.faults.add({ kind: "truncated", times: 1 });
+    expect((await get(client())).status).toBe(401);
+    expect(gitlab.requests.length).toBe(2);
+    gitlab.faults.add({ kind: "truncated", times: 1 });
+    const err = await post(client()).catch((e: unknown) => e);
+    expect((err as TransportError).ambiguous).toBe(true);
+    expect((err as Error).message).toMatch(/dropped the connection during POST \/api\/v4\/version \(ECONNRESET\)/);
+  });
+
+  test("the time limit covers the whole answer, not only its start", async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.write("[");
+      const drip = setInterval(() => res.write(" "), 50);
+      res.once("close", () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = new HttpClient({ api: "Torque", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 300, retry: { maxAttempts: 1 } });
+      const err = await get(c, "/api/spaces").catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/did not answer GET \/api\/spaces within 0\.3 s/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

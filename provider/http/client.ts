@@ -1,14 +1,23 @@
 import * as http from "node:http";
 import * as https from "node:https";
-import axios, { AxiosError, AxiosInstance } from "axios";
+import * as zlib from "node:zlib";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
 import { backoffDelay, RetryPolicy, defaultRetryPolicy, retryAfterMs } from "./retry";
 import { describeNetworkError, NetworkError } from "./network";
-import { httpProxyConfig, proxyFor, TunnelingAgent } from "./proxy";
+import { proxyAuthorization, proxyFor, TunnelingAgent } from "./proxy";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+/**
+ * Requests in flight per API host unless `<ns>:maxConcurrency` says otherwise. The engine's
+ * own parallelism is unbounded by default, so this cap is what paces a large stack: below the
+ * parallelism users run with (16 is common), it would leave engine slots idle.
+ */
+export const DEFAULT_MAX_CONCURRENT = 16;
+
+const USER_AGENT = "pulumi-gitlab-sources";
 
 export interface ClientOptions {
   /** The API's name in messages: "Torque", "EnOS", "GitLab". */
@@ -53,33 +62,29 @@ export class TransportError extends ProviderError {}
 export class HttpClient {
   readonly origin: string;
   readonly host: string;
+  private readonly url: URL;
   /** Plain http to a host other than loopback: credentials could be read on the way. */
   private readonly plainRemote: boolean;
-  private readonly axios: AxiosInstance;
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
+  /** Set for http through a proxy: requests go to the proxy in absolute form. */
+  private readonly httpProxy?: URL;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
 
   constructor(readonly options: ClientOptions) {
     const url = new URL(options.url);
+    this.url = url;
     this.origin = url.origin;
     this.host = url.host;
     this.plainRemote = url.protocol === "http:" && !isLoopback(url.hostname);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent ?? 8, ca: caWithSystemRoots(options.caBundle) };
+    const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, ca: caWithSystemRoots(options.caBundle) };
     const proxy = proxyFor(url);
-    this.axios = axios.create({
-      baseURL: this.origin,
-      timeout: options.timeoutMs ?? 30_000,
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: proxy ? new TunnelingAgent(proxy, agentOptions) : new https.Agent(agentOptions),
-      // Environment proxies are applied here, not by axios (which does not tunnel https).
-      proxy: proxy && url.protocol === "http:" ? httpProxyConfig(proxy) : false,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: "text",
-      transformRequest: [(data) => data],
-      transformResponse: [(data) => data],
-    });
-    this.limiter = new Limiter(options.maxConcurrent ?? 8);
+    const secure = url.protocol === "https:";
+    this.transport = secure ? https : http;
+    this.agent = secure ? (proxy ? new TunnelingAgent(proxy, agentOptions) : new https.Agent(agentOptions)) : new http.Agent(agentOptions);
+    if (proxy && !secure) this.httpProxy = proxy;
+    this.limiter = new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
 
@@ -100,19 +105,40 @@ export class HttpClient {
     }
   }
 
-  private async attempt(req: Request): Promise<Response | NetworkError> {
-    try {
-      const res = await this.axios.request<string>({
-        method: req.method,
-        url: req.path,
-        params: req.query,
-        headers: req.headers,
-        data: req.body,
+  private attempt(req: Request): Promise<Response | NetworkError> {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const path = req.path + (req.query ? `?${new URLSearchParams(req.query)}` : "");
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers };
+    if (req.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(req.body));
+    const proxy = this.httpProxy;
+    const target: http.RequestOptions = proxy
+      ? { host: proxy.hostname, port: Number(proxy.port || 80), path: this.origin + path, headers: { ...headers, Host: this.host, ...proxyAuthorization(proxy) } }
+      : { host: this.url.hostname.replace(/^\[|\]$/g, ""), port: this.url.port || undefined, path, headers };
+    return new Promise((resolve) => {
+      let timedOut = false;
+      let settled = false;
+      const settle = (outcome: Response | NetworkError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const fail = (err: { code?: string }) => settle(NetworkError.from(timedOut ? { code: "ETIMEDOUT" } : err, timeoutMs));
+      const request = this.transport.request({ ...target, method: req.method, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        const body = decoded(res);
+        body.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.once("error", fail); // also a connection closed before the whole body came ("aborted")
+        body.once("error", fail); // a corrupt compressed body
+        body.once("end", () => settle({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
       });
-      return { status: res.status, headers: flattenHeaders(res.headers), body: res.data ?? "" };
-    } catch (err) {
-      return NetworkError.from(err as AxiosError, this.options.timeoutMs ?? 30_000);
-    }
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy();
+      }, timeoutMs);
+      request.once("error", fail);
+      request.end(req.body);
+    });
   }
 
   /** Milliseconds to wait before the next attempt, or undefined to stop here. */
@@ -148,12 +174,20 @@ function caWithSystemRoots(bundle: string | undefined): string[] | undefined {
   return [...require("node:tls").rootCertificates, bundle];
 }
 
-function flattenHeaders(headers: unknown): Record<string, string> {
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
-    if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
   }
   return out;
+}
+
+/** The body stream, decompressed when the server compressed it. */
+function decoded(res: http.IncomingMessage): NodeJS.ReadableStream {
+  const encoding = res.headers["content-encoding"];
+  if (encoding === "gzip") return res.pipe(zlib.createGunzip());
+  if (encoding === "deflate") return res.pipe(zlib.createInflate());
+  return res;
 }
 
 const clients = new Map<string, HttpClient>();

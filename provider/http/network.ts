@@ -1,4 +1,3 @@
-import type { AxiosError } from "axios";
 import type { ClientOptions, Request } from "./client";
 
 type Cause = "dns" | "refused" | "tls" | "timeout" | "reset" | "proxy";
@@ -9,13 +8,14 @@ const tlsCodes = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNE
 export class NetworkError {
   private constructor(readonly cause: Cause, readonly code: string, readonly timeoutMs: number) {}
 
-  static from(err: AxiosError, timeoutMs: number): NetworkError {
-    const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? "";
+  /** `err`: what node:http reported (a system error code, a TLS code, or ours: ETIMEDOUT, EPROXY). */
+  static from(err: { code?: string }, timeoutMs: number): NetworkError {
+    const code = err.code ?? "";
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new NetworkError("dns", code, timeoutMs);
     if (code === "ECONNREFUSED") return new NetworkError("refused", code, timeoutMs);
     if (code === "EPROXY") return new NetworkError("proxy", code, timeoutMs);
     if (tlsCodes.test(code)) return new NetworkError("tls", code, timeoutMs);
-    if (code === "ECONNABORTED" || code === "ETIMEDOUT") return new NetworkError("timeout", code, timeoutMs);
+    if (code === "ETIMEDOUT") return new NetworkError("timeout", code, timeoutMs);
     return new NetworkError("reset", code || "aborted", timeoutMs);
   }
 

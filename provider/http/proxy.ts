@@ -29,25 +29,15 @@ function bypasses(target: URL, noProxy: string): boolean {
     });
 }
 
-function proxyAuthorization(proxy: URL): Record<string, string> {
+export function proxyAuthorization(proxy: URL): Record<string, string> {
   if (!proxy.username) return {};
   const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
   return { "Proxy-Authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
 }
 
-/** axios's own proxy option, for http targets (absolute-form requests through the proxy). */
-export function httpProxyConfig(proxy: URL) {
-  return {
-    protocol: "http",
-    host: proxy.hostname,
-    port: Number(proxy.port || 80),
-    ...(proxy.username ? { auth: { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } } : {}),
-  };
-}
-
 /**
  * An https agent that reaches its targets through an http proxy's CONNECT tunnel, with TLS
- * verified end to end (axios's built-in proxy support does not tunnel https).
+ * verified end to end.
  */
 export class TunnelingAgent extends https.Agent {
   constructor(private readonly proxy: URL, options: https.AgentOptions) {

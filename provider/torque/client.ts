@@ -15,6 +15,7 @@ export const providerRecord = z.object({
   repos: z.array(z.string()).default([]),
 });
 export type ProviderRecord = z.infer<typeof providerRecord>;
+const providerList = z.array(providerRecord);
 
 export interface ProviderBody {
   name: string;
@@ -34,6 +35,7 @@ export const spaceRepositoryRecord = z.object({
   errors: z.array(z.object({ message: z.string() })).nullable().default([]),
 });
 export type SpaceRepositoryRecord = z.infer<typeof spaceRepositoryRecord>;
+const spaceRepositoryList = z.array(spaceRepositoryRecord);
 
 export interface SpaceRepositoryBody {
   repository_name: string;
@@ -74,7 +76,7 @@ export class TorqueClient {
 
   /** Every provider, one request per process however many resources read them; `fresh`: a list asked for from now on. */
   listProviders(fresh = false): Promise<ProviderRecord[]> {
-    return this.list(PROVIDERS, z.array(providerRecord), "a JSON array of repository providers", undefined, fresh);
+    return this.list(PROVIDERS, providerList, "a JSON array of repository providers", undefined, fresh);
   }
 
   async updateProvider(id: string, body: ProviderBody): Promise<void> {
@@ -108,7 +110,7 @@ export class TorqueClient {
 
   /** Every repository of a space, one request per space and process; `fresh`: a list asked for from now on. */
   listSpaceRepositories(space: string, fresh = false): Promise<SpaceRepositoryRecord[]> {
-    return this.list(this.spacePath(space), z.array(spaceRepositoryRecord), "a JSON array of space repositories", this.spaceMissingMessage(space), fresh);
+    return this.list(this.spacePath(space), spaceRepositoryList, "a JSON array of space repositories", this.spaceMissingMessage(space), fresh);
   }
 
   async updateSpaceRepository(space: string, name: string, patch: SpaceRepositoryPatch): Promise<void> {
