@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { ProviderError } from "../core/errors";
 import { ListCache } from "../core/listCache";
+import { Listing } from "../core/listing";
 import { clientFor, HttpClient, Response } from "../http/client";
-import { parseBody } from "../http/json";
+import { firstIssue, parseBody } from "../http/json";
 import type { EnosSettings } from "./settings";
 import { apiSignature } from "./signing";
 import { accessToken } from "./tokens";
@@ -26,7 +27,7 @@ export const dataSourceRecord = z.object({
 });
 export type DataSourceRecord = z.infer<typeof dataSourceRecord>;
 
-const dataSourcePage = z.array(dataSourceRecord);
+const entries = z.array(z.unknown());
 const createdRecord = z.object({ dataSourceId: z.string() });
 const anything = z.unknown();
 const testResult = z.object({ success: z.boolean(), message: z.string().nullable().optional() });
@@ -47,7 +48,7 @@ export class EnosBusinessError extends ProviderError {
 
 const PAGE_SIZE = 100;
 const EXPIRED = 1203;
-const lists = new ListCache<DataSourceRecord[]>();
+const lists = new ListCache<Listing<DataSourceRecord>>();
 
 /** The Data Source Registration service behind the EnOS API gateway, signed as the gateway requires. */
 export class EnosClient {
@@ -68,16 +69,17 @@ export class EnosClient {
     return this.data(answer, "get", dataSourceRecord, "a data source");
   }
 
-  /** Every GitLab data source of the organization, page by page, once per process. */
-  list(): Promise<DataSourceRecord[]> {
+  /** Every GitLab data source of the organization by id, page by page, once per process. */
+  list(): Promise<Listing<DataSourceRecord>> {
     return lists.get(this.listKey(), async () => {
-      const all: DataSourceRecord[] = [];
+      const all: unknown[] = [];
       for (let pageNo = 1; ; pageNo++) {
         const answer = await this.call("search", {}, { type: "GITLAB", pagination: { pageNo, pageSize: PAGE_SIZE } });
-        const page = this.data(answer, "search", dataSourcePage, "a list of data sources");
+        const page = this.data(answer, "search", entries, "a list of data sources");
         all.push(...page);
-        if (page.length < PAGE_SIZE || all.length >= (answer.pagination?.totalSize ?? 0)) return all;
+        if (page.length < PAGE_SIZE || all.length >= (answer.pagination?.totalSize ?? 0)) break;
       }
+      return new Listing(all, "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
     });
   }
 
@@ -159,12 +161,17 @@ export class EnosClient {
 
   private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {
     if (answer.code !== 0) throw new EnosBusinessError(answer.code, businessMessage(action, answer));
-    const parsed = schema.safeParse(answer.data);
-    if (!parsed.success) {
-      throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${parsed.error.issues[0].message}); check enos:servicePath.`);
-    }
-    return parsed.data;
+    return conformData(action, answer.data, schema, expected);
   }
+}
+
+/** `data` of an answer (or its entry `at`) checked against its shape. */
+function conformData<T>(action: string, data: unknown, schema: z.ZodType<T>, expected: string, at?: number): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${firstIssue(parsed.error, at === undefined ? [] : [at])}); check enos:servicePath.`);
+  }
+  return parsed.data;
 }
 
 function businessMessage(action: string, answer: Envelope): string {

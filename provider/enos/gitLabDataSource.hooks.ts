@@ -78,7 +78,7 @@ const hooks: Hooks<Args, State> = {
   },
 
   async read(id, props) {
-    const record = (await new EnosClient(requireEnosSettings()).list()).find((d) => d.dataSourceId === id);
+    const record = (await new EnosClient(requireEnosSettings()).list()).get(id);
     return record && stateOf(record, props);
   },
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { ProviderError } from "../core/errors";
 import { ListCache } from "../core/listCache";
+import { Listing } from "../core/listing";
 import { clientFor, HttpClient, Method, Request, Response } from "../http/client";
-import { parseBody } from "../http/json";
+import { conform, parseBody } from "../http/json";
 import type { TorqueSettings } from "./settings";
 
 const errorsBody = z.object({ errors: z.array(z.object({ name: z.string().optional(), message: z.string() })) });
@@ -15,7 +16,6 @@ export const providerRecord = z.object({
   repos: z.array(z.string()).default([]),
 });
 export type ProviderRecord = z.infer<typeof providerRecord>;
-const providerList = z.array(providerRecord);
 
 export interface ProviderBody {
   name: string;
@@ -35,7 +35,6 @@ export const spaceRepositoryRecord = z.object({
   errors: z.array(z.object({ message: z.string() })).nullable().default([]),
 });
 export type SpaceRepositoryRecord = z.infer<typeof spaceRepositoryRecord>;
-const spaceRepositoryList = z.array(spaceRepositoryRecord);
 
 export interface SpaceRepositoryBody {
   repository_name: string;
@@ -55,7 +54,8 @@ export interface SpaceRepositoryPatch {
 }
 
 const PROVIDERS = "/api/settings/repository_providers";
-const lists = new ListCache<unknown[]>();
+const entries = z.array(z.unknown());
+const lists = new ListCache<Listing<unknown>>();
 
 /** Torque's REST API for repository providers and space repositories. */
 export class TorqueClient {
@@ -74,9 +74,9 @@ export class TorqueClient {
     return this.createdId(res);
   }
 
-  /** Every provider, one request per process however many resources read them; `fresh`: a list asked for from now on. */
-  listProviders(fresh = false): Promise<ProviderRecord[]> {
-    return this.list(PROVIDERS, providerList, "a JSON array of repository providers", undefined, fresh);
+  /** Every provider by id, one request per process however many resources read them; `fresh`: a list asked for from now on. */
+  listProviders(fresh = false): Promise<Listing<ProviderRecord>> {
+    return this.list(PROVIDERS, "id", providerRecord, "a JSON array of repository providers", undefined, fresh);
   }
 
   async updateProvider(id: string, body: ProviderBody): Promise<void> {
@@ -108,9 +108,9 @@ export class TorqueClient {
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
-  /** Every repository of a space, one request per space and process; `fresh`: a list asked for from now on. */
-  listSpaceRepositories(space: string, fresh = false): Promise<SpaceRepositoryRecord[]> {
-    return this.list(this.spacePath(space), spaceRepositoryList, "a JSON array of space repositories", this.spaceMissingMessage(space), fresh);
+  /** Every repository of a space by name, one request per space and process; `fresh`: a list asked for from now on. */
+  listSpaceRepositories(space: string, fresh = false): Promise<Listing<SpaceRepositoryRecord>> {
+    return this.list(this.spacePath(space), "name", spaceRepositoryRecord, "a JSON array of space repositories", this.spaceMissingMessage(space), fresh);
   }
 
   async updateSpaceRepository(space: string, name: string, patch: SpaceRepositoryPatch): Promise<void> {
@@ -139,13 +139,15 @@ export class TorqueClient {
     return res.status === 404 ? this.spaceMissingMessage(space) : undefined;
   }
 
-  private list<T>(path: string, schema: z.ZodType<T[]>, expected: string, notFound?: string, fresh = false): Promise<T[]> {
+  private list<T>(path: string, key: string, schema: z.ZodType<T>, expected: string, notFound?: string, fresh = false): Promise<Listing<T>> {
     const load = async () => {
       const res = await this.send("GET", path);
       if (res.status !== 200) throw this.failure("GET", path, res, res.status === 404 ? notFound : undefined);
-      return parseBody("Torque", { method: "GET", path: this.prefix + path }, res, schema, expected);
+      const call = { method: "GET" as const, path: this.prefix + path };
+      const { status } = res;
+      return new Listing(parseBody("Torque", call, res, entries, expected), key, (entry, at) => conform("Torque", call, { status }, entry, schema, expected, [at]));
     };
-    return (fresh ? lists.fresh(this.cacheKey(path), load) : lists.get(this.cacheKey(path), load)) as Promise<T[]>;
+    return (fresh ? lists.fresh(this.cacheKey(path), load) : lists.get(this.cacheKey(path), load)) as Promise<Listing<T>>;
   }
 
   private cacheKey(path: string): string {

@@ -88,7 +88,7 @@ const hooks: Hooks<Args, State> = {
 
   async read(id, props) {
     const client = new TorqueClient(requireTorqueSettings());
-    const record = (await client.listProviders()).find((p) => p.id === id);
+    const record = (await client.listProviders()).get(id);
     return record && { ...stateOf(record, props.token), preflight: props.preflight ?? "strict" };
   },
 

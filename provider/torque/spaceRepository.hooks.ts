@@ -62,7 +62,7 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
   const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
   let delay = 250;
   for (;;) {
-    const last = (await client.listSpaceRepositories(args.space, true)).find((r) => r.name === args.repositoryName);
+    const last = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
     delay = Math.min(delay * 1.5, 5_000);
@@ -126,7 +126,7 @@ const hooks: Hooks<Args, State> = {
         return id;
       },
       find: async () => {
-        const found = (await client.listSpaceRepositories(args.space, true)).find((r) => r.name === args.repositoryName);
+        const found = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
         return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
       },
     });
@@ -143,7 +143,7 @@ const hooks: Hooks<Args, State> = {
 
   async read(id, props) {
     const { space, name } = parseId(id);
-    const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space)).find((r) => r.name === name);
+    const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space)).get(name);
     return record && stateOf(space, record, props);
   },
 
