@@ -9,7 +9,9 @@
  * `wall - baseline` is the time the API round trips added, compared with the floor time.
  *
  * Environment: BENCH_N (comma-separated sizes, default 500), BENCH_LATENCY_MS (20),
- * BENCH_PARALLEL (16), BENCH_TOKENS (5).
+ * BENCH_PARALLEL (16), BENCH_TOKENS (5), BENCH_HOST_NODE_OPTIONS (NODE_OPTIONS of the provider
+ * host, e.g. `--max-old-space-size=128`: V8 sizes its heap by the machine's memory, and on a
+ * large machine lets garbage pile up well past what the host keeps alive).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -23,6 +25,7 @@ const sizes = (process.env.BENCH_N ?? "500").split(",").map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
 const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
+const hostNodeOptions = process.env.BENCH_HOST_NODE_OPTIONS;
 const SPACE = "bench";
 
 interface PhaseResult {
@@ -102,6 +105,7 @@ async function scenario(n: number, latencyMs: number): Promise<ScenarioResult> {
     const { tokens } = await seed(sandbox, n, latencyMs);
     const stack = new Stack({
       parallel,
+      env: hostNodeOptions ? { NODE_OPTIONS: hostNodeOptions } : undefined,
       programStackTraceLimit: 0,
       config: { "torque:url": sandbox.torque.url, "torque:token": "torque-bench", "enos:apiGateway": sandbox.enos.url, "enos:orgId": "o-bench", "enos:appKey": "bench-app", "enos:appSecret": "bench-secret" },
       secretConfig: ["torque:token", "enos:appSecret"],
@@ -148,14 +152,15 @@ function report(n: number, result: ScenarioResult): void {
       apiMs, round(apiMs / Math.max(r.floorMs, 1)), r.hostPeakRssMb, r.errors, r.changes,
     ].join(" | ");
   });
-  console.log(`\n## N = ${n} per kind (${3 * n} resources), ${tokenCount} GitLab tokens, latency ${latencyMs} ms, parallelism ${parallel}\n`);
+  const options = hostNodeOptions ? `, host NODE_OPTIONS ${hostNodeOptions}` : "";
+  console.log(`\n## N = ${n} per kind (${3 * n} resources), ${tokenCount} GitLab tokens, latency ${latencyMs} ms, parallelism ${parallel}${options}\n`);
   console.log("| phase | wall ms | baseline ms (0 latency) | GitLab | EnOS | Torque | floor GitLab/EnOS/Torque | requests / floor | floor ms | wall / floor | wall - baseline ms | (wall - baseline) / floor | host peak RSS MB | errors | changes |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(`| ${row} |`);
   console.log(`\nstate: ${result.stateBytesPerResource} bytes per resource; __provider: ${result.providerBytes} bytes`);
   const dir = path.join(__dirname, "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `bench-${n}.json`), JSON.stringify({ n, latencyMs, parallel, tokens: tokenCount, ...result }, null, 2));
+  fs.writeFileSync(path.join(dir, `bench-${n}${hostNodeOptions ? "-node-options" : ""}.json`), JSON.stringify({ n, latencyMs, parallel, tokens: tokenCount, hostNodeOptions, ...result }, null, 2));
 }
 
 function round(x: number): number {

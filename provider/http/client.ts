@@ -12,8 +12,8 @@ export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /**
  * Requests in flight per API host unless `<ns>:maxConcurrency` says otherwise. The engine's
- * own parallelism is unbounded by default, so this cap is what paces a large stack: below the
- * parallelism users run with (16 is common), it would leave engine slots idle.
+ * own parallelism is unbounded by default, so this cap is what paces a large stack: at 8, an
+ * engine running 16 operations at once left half of them waiting on it.
  */
 export const DEFAULT_MAX_CONCURRENT = 16;
 
