@@ -1,5 +1,8 @@
-import { PersonalAccessTokens, Projects } from "@gitbeaker/rest";
+import type * as Gitbeaker from "@gitbeaker/rest";
 import { requesterFor } from "./requester";
+
+/** Loaded on first use: refresh and destroy never check GitLab, and gitbeaker is 13 MB of RSS. */
+const gitbeaker = (): typeof Gitbeaker => require("@gitbeaker/rest");
 
 /** GitLab checks answer within this, or fail with a message naming the host. */
 export const GITLAB_TIMEOUT_MS = 10_000;
@@ -25,7 +28,7 @@ export class GitLabApi {
   }
 
   async tokenSelf(): Promise<TokenInfo> {
-    const body = (await new PersonalAccessTokens(this.options).show()) as unknown as Record<string, unknown>;
+    const body = (await new (gitbeaker().PersonalAccessTokens)(this.options).show()) as unknown as Record<string, unknown>;
     return {
       scopes: Array.isArray(body.scopes) ? body.scopes.map(String) : [],
       expiresAt: typeof body.expires_at === "string" ? body.expires_at : null,
@@ -34,7 +37,7 @@ export class GitLabApi {
   }
 
   async project(path: string): Promise<ProjectInfo> {
-    const body = (await new Projects(this.options).show(path)) as unknown as Record<string, unknown>;
+    const body = (await new (gitbeaker().Projects)(this.options).show(path)) as unknown as Record<string, unknown>;
     return { archived: body.archived === true };
   }
 }
