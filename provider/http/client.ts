@@ -115,7 +115,6 @@ export class HttpClient {
       ? { host: proxy.hostname, port: Number(proxy.port || 80), path: this.origin + path, headers: { ...headers, Host: this.host, ...proxyAuthorization(proxy) } }
       : { host: this.url.hostname.replace(/^\[|\]$/g, ""), port: this.url.port || undefined, path, headers };
     return new Promise((resolve) => {
-      let timedOut = false;
       let settled = false;
       const settle = (outcome: Response | NetworkError) => {
         if (settled) return;
@@ -123,7 +122,7 @@ export class HttpClient {
         clearTimeout(timer);
         resolve(outcome);
       };
-      const fail = (err: { code?: string }) => settle(NetworkError.from(timedOut ? { code: "ETIMEDOUT" } : err, timeoutMs));
+      const fail = (err: { code?: string }) => settle(NetworkError.from(err, timeoutMs));
       const request = this.transport.request({ ...target, method: req.method, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         const body = decoded(res);
@@ -133,7 +132,7 @@ export class HttpClient {
         body.once("end", () => settle({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
       });
       const timer = setTimeout(() => {
-        timedOut = true;
+        fail({ code: "ETIMEDOUT" }); // first: the errors destroy() causes come later
         request.destroy();
       }, timeoutMs);
       request.once("error", fail);
