@@ -69,18 +69,29 @@ export class EnosClient {
     return this.data(answer, "get", dataSourceRecord, "a data source");
   }
 
-  /** Every GitLab data source of the organization by id, page by page, once per process. */
+  /**
+   * Every GitLab data source of the organization by id, once per process. The first page
+   * tells how many there are, and the other pages are asked for at once; without a total,
+   * pages are read one by one until a short one.
+   */
   list(): Promise<Listing<DataSourceRecord>> {
     return lists.get(this.listKey(), async () => {
-      const all: unknown[] = [];
-      for (let pageNo = 1; ; pageNo++) {
-        const answer = await this.call("search", {}, { type: "GITLAB", pagination: { pageNo, pageSize: PAGE_SIZE } });
-        const page = this.data(answer, "search", entries, "a list of data sources");
-        all.push(...page);
-        if (page.length < PAGE_SIZE || all.length >= (answer.pagination?.totalSize ?? 0)) break;
+      const pages = [await this.searchPage(1)];
+      const total = pages[0].totalSize;
+      if (total !== undefined) {
+        const more = Array.from({ length: Math.max(Math.ceil(total / PAGE_SIZE) - 1, 0) }, (_, i) => this.searchPage(i + 2));
+        pages.push(...(await Promise.all(more)));
+      } else {
+        while (pages[pages.length - 1].entries.length === PAGE_SIZE) pages.push(await this.searchPage(pages.length + 1));
       }
+      const all = pages.flatMap((page) => page.entries);
       return new Listing(all, "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
     });
+  }
+
+  private async searchPage(pageNo: number): Promise<{ entries: unknown[]; totalSize?: number }> {
+    const answer = await this.call("search", {}, { type: "GITLAB", pagination: { pageNo, pageSize: PAGE_SIZE } });
+    return { entries: this.data(answer, "search", entries, "a list of data sources"), totalSize: answer.pagination?.totalSize };
   }
 
   async update(id: string, body: Omit<DataSourceBody, "name" | "type">): Promise<void> {
