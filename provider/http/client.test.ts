@@ -116,6 +116,23 @@ describe("answers", () => {
     expect((err as Error).message).toMatch(/dropped the connection during POST \/api\/v4\/version \(ECONNRESET\)/);
   });
 
+  test("a compressed answer cut short is a dropped connection too, not a wait for the time limit", async () => {
+    const zipped = zlib.gzipSync(JSON.stringify({ padding: "x".repeat(100_000) }));
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip", "Content-Length": String(zipped.length) });
+      res.write(zipped.subarray(0, zipped.length / 2), () => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = new HttpClient({ api: "Torque", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 5000, retry: { maxAttempts: 1 } });
+      const err = await get(c, "/api/spaces").catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/dropped the connection during GET \/api\/spaces/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   test("the time limit covers the whole answer, not only its start", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" });

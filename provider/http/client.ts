@@ -127,7 +127,7 @@ export class HttpClient {
         const chunks: Buffer[] = [];
         const body = decoded(res);
         body.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.once("error", fail); // also a connection closed before the whole body came ("aborted")
+        res.once("error", fail); // the connection closed before the whole body came: a decoder would wait for more
         body.once("error", fail); // a corrupt compressed body
         body.once("end", () => settle({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
       });
