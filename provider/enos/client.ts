@@ -95,12 +95,12 @@ export class EnosClient {
   }
 
   async update(id: string, body: Omit<DataSourceBody, "name" | "type">): Promise<void> {
-    await this.write("update", { dataSourceId: id }, body);
+    await this.write("update", { dataSourceId: id }, body, anything, "a result");
   }
 
   async delete(id: string): Promise<void> {
     try {
-      await this.write("delete", { dataSourceId: id }, {});
+      await this.write("delete", { dataSourceId: id }, {}, anything, "a result");
     } catch (err) {
       if (!(err instanceof EnosBusinessError && err.code === 40401)) throw err;
     }
@@ -113,7 +113,7 @@ export class EnosClient {
     return { success: result.success, message: result.message ?? "" };
   }
 
-  private async write<T = unknown>(action: string, query: Record<string, string>, body: object, schema: z.ZodType<T> = anything as z.ZodType<T>, expected = "a result"): Promise<T> {
+  private async write<T>(action: string, query: Record<string, string>, body: object, schema: z.ZodType<T>, expected: string): Promise<T> {
     try {
       return this.data(await this.call(action, query, body), action, schema, expected);
     } finally {

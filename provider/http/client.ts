@@ -78,13 +78,14 @@ export class HttpClient {
     this.origin = url.origin;
     this.host = url.host;
     this.plainRemote = url.protocol === "http:" && !isLoopback(url.hostname);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, ca: caWithSystemRoots(options.caBundle) };
+    const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+    const agentOptions = { keepAlive: true, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) };
     const proxy = proxyFor(url);
     const secure = url.protocol === "https:";
     this.transport = secure ? https : http;
     this.agent = secure ? (proxy ? new TunnelingAgent(proxy, agentOptions) : new https.Agent(agentOptions)) : new http.Agent(agentOptions);
     if (proxy && !secure) this.httpProxy = proxy;
-    this.limiter = new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.limiter = new Limiter(maxConcurrent);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
 

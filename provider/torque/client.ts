@@ -69,7 +69,6 @@ export class TorqueClient {
 
   async createProvider(body: ProviderBody): Promise<string> {
     const res = await this.send("POST", PROVIDERS, body);
-    if (res.status === 409) throw this.failure("POST", PROVIDERS, res);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", PROVIDERS, res);
     return this.createdId(res);
   }
@@ -83,7 +82,6 @@ export class TorqueClient {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("PUT", path, body);
     if (res.status === 200 || res.status === 202 || res.status === 204) return;
-    if (res.status === 409) throw this.failure("PUT", path, res);
     if (res.status !== 404) throw this.failure("PUT", path, res);
     await this.listProviders(); // a 404 means gone, unless the server has no such route at all
     throw this.failure("PUT", path, res, `repository provider ${id} no longer exists in Torque; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
@@ -104,7 +102,6 @@ export class TorqueClient {
   async createSpaceRepository(space: string, body: SpaceRepositoryBody): Promise<void> {
     const path = `${this.spacePath(space)}/gitlabEnterprise`;
     const res = await this.send("POST", path, body);
-    if (res.status === 409) throw this.failure("POST", path, res);
     if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
