@@ -2,7 +2,9 @@
 # Provides the real `pulumi` CLI and its YAML language host for the end-to-end tier.
 # Uses a `pulumi` on PATH when it is 3.274 or newer; otherwise builds v3.274.1 (and
 # pulumi-language-yaml v1.25.0) from the Go module proxy into a cache folder, once.
-# Prints the folder that holds both binaries (put it on PATH).
+# Beside them, as in Pulumi's own distribution, `pulumi-resource-pulumi-nodejs` (the shim that
+# starts the Node.js dynamic provider host of the program's own @pulumi/pulumi).
+# Prints the folder that holds them (put it on PATH).
 # First build: about 8 minutes and 1.5 GB of Go module cache on 2 cores; then instant.
 set -euo pipefail
 
@@ -23,13 +25,15 @@ recent_enough() { # $1: a pulumi binary
 
 if on_path=$(command -v pulumi 2>/dev/null) && recent_enough "$on_path"; then
   dir=$(dirname "$on_path")
-  if [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1; then
+  if { [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1; } && [ -x "$dir/pulumi-resource-pulumi-nodejs" ]; then
     echo "$dir"
     exit 0
   fi
 fi
 
-if [ -x "$CACHE/pulumi" ] && [ -x "$CACHE/pulumi-language-yaml" ] && recent_enough "$CACHE/pulumi"; then
+complete() { [ -x "$CACHE/pulumi" ] && [ -x "$CACHE/pulumi-language-yaml" ] && [ -x "$CACHE/pulumi-resource-pulumi-nodejs" ]; }
+
+if complete && recent_enough "$CACHE/pulumi"; then
   echo "$CACHE"
   exit 0
 fi
@@ -39,7 +43,7 @@ mkdir -p "$CACHE"
 # One build at a time (parallel test workers may all ask).
 exec 9>"$CACHE/.lock"
 flock 9
-if [ -x "$CACHE/pulumi" ] && [ -x "$CACHE/pulumi-language-yaml" ]; then echo "$CACHE"; exit 0; fi
+if complete; then echo "$CACHE"; exit 0; fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -66,6 +70,12 @@ if [ ! -x "$CACHE/pulumi-language-yaml" ]; then
   go get "github.com/pulumi/pulumi-yaml@v$YAML_VERSION" >&2
   go build -trimpath -ldflags "-s -w" -o "$CACHE/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml >&2
   mv "$CACHE/pulumi-language-yaml.tmp" "$CACHE/pulumi-language-yaml"
+fi
+
+if [ ! -x "$CACHE/pulumi-resource-pulumi-nodejs" ]; then
+  # The shim ships in the SDK module's nodejs/dist; it resolves @pulumi/pulumi from the program's folder.
+  sdk=$(cd "$work" && go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')
+  install -m 755 "$sdk/nodejs/dist/pulumi-resource-pulumi-nodejs" "$CACHE/pulumi-resource-pulumi-nodejs"
 fi
 
 log "pulumi-cli: built in $(( $(date +%s) - started )) s into $CACHE"
