@@ -1,0 +1,214 @@
+/**
+ * Fresh Pulumi projects driven by the real `pulumi` CLI, as a user types its commands:
+ * `await project.run("preview --refresh --expect-no-changes")`. Every project has its own
+ * file backend, PULUMI_HOME and stack; commands run asynchronously (the sandbox servers live
+ * in the test process) and their output is kept for assertions.
+ */
+import { ChildProcess, execFile, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { NPM_INSTALL } from "./global-setup";
+import { children, signal, tree, workingIn } from "./processes";
+
+const repo = path.resolve(__dirname, "..", "..");
+const RUNNER = path.join(__dirname, "runner.js");
+const PASSPHRASE = "e2e-passphrase";
+
+function fixture(name: "E2E_ROOT" | "E2E_TARBALL" | "E2E_WORKSPACE" | "E2E_CLI_DIR"): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through npm run test:e2e (jest.e2e.config.js sets it up)`);
+  return value;
+}
+
+export interface Run {
+  command: string;
+  /** Exit code; null when a signal ended the CLI. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr as they came. */
+  output: string;
+  ms: number;
+}
+
+/** A command still running: interrupt it as Ctrl-C would, or kill it as an OOM kill or a cancelled job would. */
+export interface Running {
+  readonly output: () => string;
+  readonly done: Promise<Run>;
+  /** Ctrl-C in a terminal: SIGINT to the foreground process group (the CLI; its plugins have groups of their own). */
+  interrupt(): void;
+  /** SIGKILL of the CLI and everything it started, at once. */
+  kill(): void;
+}
+
+let serial = 0;
+const live = new Set<Project>();
+
+export class Project {
+  readonly stack = "e2e";
+  private readonly home: string;
+  private readonly backend: string;
+  private readonly started = new Set<ChildProcess>();
+  /** Everything every command printed, for the secret scan. */
+  readonly transcript: Run[] = [];
+
+  private constructor(readonly dir: string, readonly env: Record<string, string>) {
+    const state = `${dir}.state`;
+    this.home = path.join(state, "home");
+    this.backend = path.join(state, "backend");
+    fs.mkdirSync(this.home, { recursive: true });
+    fs.mkdirSync(this.backend, { recursive: true });
+    live.add(this);
+  }
+
+  /**
+   * An example of examples/ as a user gets it: its files copied to a fresh folder and
+   * `npm install` there, with this package's tarball in place of the registry version.
+   */
+  static async example(name: string): Promise<Project> {
+    const dir = path.join(fixture("E2E_ROOT"), "examples", `${name}-${++serial}`);
+    fs.cpSync(path.join(repo, "examples", name), dir, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
+    await promisify(execFile)("npm", [...NPM_INSTALL, fixture("E2E_TARBALL")], { cwd: dir });
+    return new Project(dir, {});
+  }
+
+  /**
+   * A scenario program of test/e2e/programs/<name>, in the shared workspace that has the
+   * tarball installed (type-checked by `npm test`, so it runs transpile-only).
+   */
+  static scenario(name: string): Project {
+    const dir = path.join(fixture("E2E_WORKSPACE"), `${name}-${++serial}`);
+    fs.cpSync(path.join(__dirname, "programs", name), dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+    );
+    return new Project(dir, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+  }
+
+  /** `pulumi stack init` with these config values (secrets with --secret). */
+  async init(plain: Record<string, string>, secret: Record<string, string> = {}, stack = this.stack): Promise<void> {
+    await this.ok(["stack", "init", stack]);
+    await this.setConfig(plain, secret);
+  }
+
+  async setConfig(plain: Record<string, string>, secret: Record<string, string> = {}, options: { path?: boolean } = {}): Promise<void> {
+    const args = ["config", "set-all", ...(options.path ? ["--path"] : [])];
+    for (const [k, v] of Object.entries(plain)) args.push("--plaintext", `${k}=${v}`);
+    for (const [k, v] of Object.entries(secret)) args.push("--secret", `${k}=${v}`);
+    await this.ok(args);
+  }
+
+  /** A command line as typed after `pulumi` (a string is split on spaces), with extra environment. */
+  run(command: string | string[], env: Record<string, string> = {}): Promise<Run> {
+    return this.start(command, env).done;
+  }
+
+  /** Like run, and fails the test with the CLI's output unless the command succeeded. */
+  async ok(command: string | string[], env: Record<string, string> = {}): Promise<Run> {
+    const result = await this.run(command, env);
+    if (result.code !== 0) throw new Error(`pulumi ${result.command} exited ${result.code}:\n${result.output}`);
+    return result;
+  }
+
+  start(command: string | string[], env: Record<string, string> = {}): Running {
+    const args = typeof command === "string" ? command.split(/\s+/).filter(Boolean) : command;
+    // The runner serves the program to the commands that run one, and passes the others through.
+    const since = Date.now();
+    const child = spawn(process.execPath, [RUNNER, ...args], { cwd: this.dir, env: { ...this.baseEnv(), ...this.env, ...env }, detached: true });
+    this.started.add(child);
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => ((stdout += d), (output += d)));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => ((stderr += d), (output += d)));
+    const done = new Promise<Run>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => {
+        this.started.delete(child);
+        const result = { command: args.join(" "), code, stdout, stderr, output, ms: Date.now() - since };
+        this.transcript.push(result);
+        if (process.env.E2E_TIMINGS === "1") console.log(`${this.name}: pulumi ${result.command} -> ${code} in ${result.ms} ms`);
+        resolve(result);
+      });
+    });
+    return {
+      output: () => output,
+      done,
+      interrupt: () => signal([-child.pid!], "SIGINT"),
+      kill: () => {
+        // The runner's child is the CLI; the CLI's plugins are its children, in groups of their own.
+        for (const cli of children(child.pid!)) signal(tree(cli), "SIGKILL");
+      },
+    };
+  }
+
+  /** `pulumi stack export`, parsed. */
+  async exportState(): Promise<{ text: string; deployment: { resources?: StateResource[]; pending_operations?: unknown[] } }> {
+    const { stdout } = await this.ok(["stack", "export"]);
+    return { text: stdout, deployment: JSON.parse(stdout).deployment };
+  }
+
+  /** The resources in state, by name (the URN's last part), the stack itself left out. */
+  async resources(): Promise<Map<string, StateResource>> {
+    const { deployment } = await this.exportState();
+    const byName = new Map<string, StateResource>();
+    for (const r of deployment.resources ?? []) if (r.type !== "pulumi:pulumi:Stack" && r.custom) byName.set(r.urn.split("::").pop()!, r);
+    return byName;
+  }
+
+  /** The project's name, from its Pulumi.yaml. */
+  get name(): string {
+    return /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8"))![1];
+  }
+
+  urn(type: string, name: string): string {
+    return `urn:pulumi:${this.stack}::${this.name}::${type}::${name}`;
+  }
+
+  /** Every file of the backend (the state, its backups and history), as text. */
+  backendFiles(): string[] {
+    return (fs.readdirSync(this.backend, { recursive: true, encoding: "utf8" }) as string[])
+      .map((f) => path.join(this.backend, f))
+      .filter((f) => fs.statSync(f).isFile())
+      .map((f) => fs.readFileSync(f, "utf8"));
+  }
+
+  /** Stops whatever is still running for this project, plugins left behind by a kill included. */
+  dispose(): void {
+    for (const child of this.started) signal(tree(child.pid!), "SIGKILL");
+    signal(workingIn(this.dir), "SIGKILL");
+    live.delete(this);
+  }
+
+  private baseEnv(): Record<string, string> {
+    // Nothing from the test's environment beyond what runs programs: no credential leaks in.
+    return {
+      PATH: [fixture("E2E_CLI_DIR"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+      HOME: process.env.HOME ?? this.home,
+      PULUMI_HOME: this.home,
+      PULUMI_BACKEND_URL: `file://${this.backend}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    };
+  }
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  custom?: boolean;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  initErrors?: string[];
+}
+
+/** Call at the top level of a test file: stops every project's processes after its tests. */
+export function disposeProjects(): void {
+  afterAll(() => {
+    for (const project of [...live]) project.dispose();
+  });
+}

@@ -1,0 +1,99 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Project } from "./cli";
+import { leakedSecrets } from "../support/fixture";
+import { useE2eSandbox, writes, resetLogs, type E2eFixture } from "./sandbox";
+
+/**
+ * Every example of examples/ as a user runs it: installed from the packed package in a fresh
+ * folder, then preview, up, a no-op preview, refresh and destroy under the real CLI.
+ */
+const fx = useE2eSandbox();
+const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
+
+interface ExampleRun {
+  /** Stack config besides the provider's and the program's common keys. */
+  config(fx: E2eFixture): { plain?: Record<string, string>; path?: Record<string, string> };
+  /** What `up` registers: data sources, repository providers, space repositories. */
+  registers: Counts;
+}
+
+type Counts = { dataSources: number; providers: number; spaceRepositories: number };
+
+const RUNS: Record<string, ExampleRun> = {
+  basic: { config: () => ({}), registers: { dataSources: 1, providers: 1, spaceRepositories: 1 } },
+  many: {
+    config: (fx) => ({
+      path: {
+        "sources[0].project": "platform/infra",
+        "sources[0].space": fx.demo.torqueSpace,
+        "sources[1].project": "platform/ml/models",
+        "sources[1].enos": "true",
+        "sources[1].space": fx.demo.torqueSpace,
+      },
+    }),
+    registers: { dataSources: 1, providers: 1, spaceRepositories: 2 },
+  },
+  ci: { config: () => ({ plain: { torqueCredential: "gitlab-demo-credential" } }), registers: { dataSources: 1, providers: 1, spaceRepositories: 3 } },
+};
+
+const examples = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, "Pulumi.yaml")));
+
+test("every folder of examples/ is a standalone Pulumi project this file runs", () => {
+  const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  expect(examples.sort()).toEqual(folders.sort());
+  expect(Object.keys(RUNS).sort()).toEqual(examples);
+  for (const name of examples) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, "package.json"), "utf8"));
+    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(["@pulumi/pulumi", "pulumi-gitlab-sources"]));
+    expect(fs.existsSync(path.join(EXAMPLES, name, "README.md"))).toBe(true);
+  }
+});
+
+function counts(): Counts {
+  return {
+    dataSources: fx.sandbox.enos.dataSources().length,
+    providers: fx.sandbox.torque.providers().length,
+    spaceRepositories: fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).length,
+  };
+}
+
+const none: Counts = { dataSources: 0, providers: 0, spaceRepositories: 0 };
+
+describe.each(examples)("examples/%s", (name) => {
+  test("installs, previews, deploys, stays clean, refreshes and destroys under the real CLI", async () => {
+    const run = RUNS[name];
+    const project = await Project.example(name);
+    const provider = fx.providerConfig();
+    const program = fx.programConfig();
+    const extra = run.config(fx);
+    await project.init({ ...provider.plain, ...program.plain, ...extra.plain }, { ...provider.secret, ...program.secret });
+    if (extra.path) await project.setConfig(extra.path, {}, { path: true });
+    expect(counts()).toEqual(none);
+    resetLogs(fx.sandbox);
+
+    const total = run.registers.dataSources + run.registers.providers + run.registers.spaceRepositories;
+    const preview = await project.run("preview");
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`+ ${total + 1} to create`); // and the stack itself
+    expect(writes(fx.sandbox)).toEqual([]);
+    expect(await project.resources()).toEqual(new Map());
+
+    const up = await project.run("up --yes");
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`+ ${total + 1} created`); // and the stack itself
+    expect(counts()).toEqual(run.registers);
+    for (const r of fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)) expect(r.status).toBe("Connected");
+
+    expect((await project.run("preview --expect-no-changes")).code).toBe(0);
+    expect((await project.run("refresh --yes --expect-no-changes")).code).toBe(0);
+    expect((await project.run("preview --expect-no-changes")).code).toBe(0);
+
+    const destroy = await project.run("destroy --yes");
+    expect(destroy.code).toBe(0);
+    expect(counts()).toEqual(none);
+    expect(await project.resources()).toEqual(new Map());
+
+    expect(leakedSecrets([...project.transcript.map((r) => r.output), ...project.backendFiles()], fx.secrets())).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+/** The sandbox servers as the e2e scenarios use them: provider config for the CLI, and what was written. */
+import type { Sandbox } from "../sandbox";
+import { useSandbox, type Fixture } from "../support/fixture";
+import { disposeProjects } from "./cli";
+
+/** Stack config keys that are credentials: set with --secret. */
+const SECRET_KEYS = new Set(["torque:token", "enos:appSecret"]);
+
+export interface E2eFixture extends Fixture {
+  /** The provider config pointing at the sandbox, split as `pulumi config set-all` takes it. */
+  providerConfig(): { plain: Record<string, string>; secret: Record<string, string> };
+  /** The program config every example and scenario reads. */
+  programConfig(): { plain: Record<string, string>; secret: Record<string, string> };
+  /** Every credential of the demo: none may appear in state or in anything the CLI prints. */
+  secrets(): string[];
+}
+
+/** Starts the sandbox with its demo data for a test file, and stops the file's CLI processes after it. */
+export function useE2eSandbox(): E2eFixture {
+  const fx = useSandbox() as E2eFixture;
+  disposeProjects();
+  fx.providerConfig = () => {
+    const plain: Record<string, string> = {};
+    const secret: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fx.config())) (SECRET_KEYS.has(k) ? secret : plain)[k] = v;
+    return { plain, secret };
+  };
+  fx.programConfig = () => ({
+    plain: { gitlabUrl: `${fx.sandbox.gitlab.url}/`, torqueSpace: fx.demo.torqueSpace },
+    secret: { gitlabToken: fx.demo.gitlabToken },
+  });
+  fx.secrets = () => [fx.demo.gitlabToken, fx.demo.torqueToken, fx.demo.enosAppSecret];
+  return fx;
+}
+
+/** Requests that change something on Torque or EnOS (GitLab is only ever read). */
+export function writes(sandbox: Sandbox): string[] {
+  const torque = sandbox.torque.requests.filter((r) => r.method !== "GET").map((r) => `Torque ${r.method} ${r.path}`);
+  const enos = sandbox.enos.requests
+    .filter((r) => ["create", "update", "delete"].includes(r.query.action))
+    .map((r) => `EnOS ${r.query.action} ${r.query.dataSourceId ?? ""}`.trim());
+  return [...torque, ...enos];
+}
+
+/** Forgets the sandbox's request logs, so that `writes` tells what happens from now on. */
+export function resetLogs(sandbox: Sandbox): void {
+  for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
+}
