@@ -150,11 +150,11 @@ export class Project {
     return { text: stdout, deployment: JSON.parse(stdout).deployment };
   }
 
-  /** The resources in state, by name (the URN's last part), the stack itself left out. */
+  /** The resources in state by name (the URN's last part), without the stack and the default provider. */
   async resources(): Promise<Map<string, StateResource>> {
     const { deployment } = await this.exportState();
     const byName = new Map<string, StateResource>();
-    for (const r of deployment.resources ?? []) if (r.type !== "pulumi:pulumi:Stack" && r.custom) byName.set(r.urn.split("::").pop()!, r);
+    for (const r of deployment.resources ?? []) if (r.custom && !r.type.startsWith("pulumi:")) byName.set(r.urn.split("::").pop()!, r);
     return byName;
   }
 
@@ -211,4 +211,24 @@ export function disposeProjects(): void {
   afterAll(() => {
     for (const project of [...live]) project.dispose();
   });
+}
+
+/** What the CLI's Diagnostics section says about one resource (by its name), '' when nothing. */
+export function diagnostics(run: Run, name: string): string {
+  const section = run.output.slice(run.output.indexOf("\nDiagnostics:\n") + 1);
+  const lines = section.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("  ") && l.trimEnd().endsWith(` (${name}):`));
+  if (start < 0 || !run.output.includes("\nDiagnostics:\n")) return "";
+  const end = lines.findIndex((l, i) => i > start && /^\S|^ {2}\S/.test(l));
+  return lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
+}
+
+/** Fails the test, showing the command's output, unless it exited 0. */
+export function expectSuccess(run: Run): void {
+  if (run.code !== 0) throw new Error(`pulumi ${run.command} exited ${run.code}, expected success:\n${run.output}`);
+}
+
+/** Fails the test, showing the command's output, unless it failed. */
+export function expectFailure(run: Run): void {
+  if (run.code === 0) throw new Error(`pulumi ${run.command} succeeded, expected a failure:\n${run.output}`);
 }

@@ -1,4 +1,4 @@
-import { Project, type Run } from "./cli";
+import { expectSuccess, Project, type Run } from "./cli";
 import { KINDS, type Kind } from "./kinds";
 import { githubJob, gitlabJob } from "./recipes";
 import { useE2eSandbox } from "./sandbox";
@@ -66,8 +66,8 @@ async function idOf(kind: Kind): Promise<string> {
 }
 
 test("the drift jobs pass on an untouched stack", async () => {
-  expect((await gitlab()).code).toBe(0);
-  expect((await github()).code).toBe(0);
+  expectSuccess(await gitlab());
+  expectSuccess(await github());
 });
 
 describe.each(KINDS.map((k) => [k.type, k] as const))("%s", (_type, kind) => {
@@ -81,8 +81,8 @@ describe.each(KINDS.map((k) => [k.type, k] as const))("%s", (_type, kind) => {
         expect(job.output).toMatch(/error: no changes were expected .*but changes were proposed/);
       }
 
-      expect((await project.run("up --refresh --yes", ciVariables)).code).toBe(0);
-      expect((await gitlab()).code).toBe(0); // a preview --refresh --expect-no-changes
+      expectSuccess(await project.run("up --refresh --yes", ciVariables));
+      expectSuccess(await gitlab()); // a preview --refresh --expect-no-changes
     });
   }
 });

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Project } from "./cli";
+import { expectSuccess, Project } from "./cli";
 import { leakedSecrets } from "../support/fixture";
 import { useE2eSandbox, writes, resetLogs, type E2eFixture } from "./sandbox";
 
@@ -74,23 +74,23 @@ describe.each(examples)("examples/%s", (name) => {
 
     const total = run.registers.dataSources + run.registers.providers + run.registers.spaceRepositories;
     const preview = await project.run("preview");
-    expect(preview.code).toBe(0);
+    expectSuccess(preview);
     expect(preview.stdout).toContain(`+ ${total + 1} to create`); // and the stack itself
     expect(writes(fx.sandbox)).toEqual([]);
     expect(await project.resources()).toEqual(new Map());
 
     const up = await project.run("up --yes");
-    expect(up.code).toBe(0);
+    expectSuccess(up);
     expect(up.stdout).toContain(`+ ${total + 1} created`); // and the stack itself
     expect(counts()).toEqual(run.registers);
     for (const r of fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)) expect(r.status).toBe("Connected");
 
-    expect((await project.run("preview --expect-no-changes")).code).toBe(0);
-    expect((await project.run("refresh --yes --expect-no-changes")).code).toBe(0);
-    expect((await project.run("preview --expect-no-changes")).code).toBe(0);
+    expectSuccess(await project.run("preview --expect-no-changes"));
+    expectSuccess(await project.run("refresh --yes --expect-no-changes"));
+    expectSuccess(await project.run("preview --expect-no-changes"));
 
     const destroy = await project.run("destroy --yes");
-    expect(destroy.code).toBe(0);
+    expectSuccess(destroy);
     expect(counts()).toEqual(none);
     expect(await project.resources()).toEqual(new Map());
 

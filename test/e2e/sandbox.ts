@@ -46,3 +46,10 @@ export function writes(sandbox: Sandbox): string[] {
 export function resetLogs(sandbox: Sandbox): void {
   for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
 }
+
+/** Removes every registration from the sandbox (between tests that share it). */
+export function clearRegistrations({ sandbox, demo }: Fixture): void {
+  for (const ds of sandbox.enos.dataSources()) sandbox.enos.removeDataSource(ds.dataSourceId);
+  for (const p of sandbox.torque.providers()) sandbox.torque.removeProvider(p.id);
+  for (const r of sandbox.torque.spaceRepositories(demo.torqueSpace)) sandbox.torque.removeSpaceRepository(demo.torqueSpace, r.name);
+}
