@@ -42,7 +42,12 @@ export interface Running {
   kill(): void;
 }
 
-let serial = 0;
+/** A new folder `<parent>/<name>-<random>` (test files run in parallel workers). */
+function fresh(parent: string, name: string): string {
+  fs.mkdirSync(parent, { recursive: true });
+  return fs.mkdtempSync(path.join(parent, `${name}-`));
+}
+
 const live = new Set<Project>();
 
 export class Project {
@@ -67,8 +72,8 @@ export class Project {
    * `npm install` there, with this package's tarball in place of the registry version.
    */
   static async example(name: string): Promise<Project> {
-    const dir = path.join(fixture("E2E_ROOT"), "examples", `${name}-${++serial}`);
-    fs.cpSync(path.join(repo, "examples", name), dir, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
+    const dir = fresh(path.join(fixture("E2E_ROOT"), "examples"), name);
+    fs.cpSync(path.join(repo, "examples", name), dir, { recursive: true, force: true, filter: (src) => path.basename(src) !== "node_modules" });
     await promisify(execFile)("npm", [...NPM_INSTALL, fixture("E2E_TARBALL")], { cwd: dir });
     return new Project(dir, {});
   }
@@ -78,7 +83,7 @@ export class Project {
    * tarball installed (type-checked by `npm test`, so it runs transpile-only).
    */
   static scenario(name: string): Project {
-    const dir = path.join(fixture("E2E_WORKSPACE"), `${name}-${++serial}`);
+    const dir = fresh(fixture("E2E_WORKSPACE"), name);
     fs.cpSync(path.join(__dirname, "programs", name), dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "Pulumi.yaml"),

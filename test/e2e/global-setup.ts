@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const cli = run("bash", [path.join(repo, "scripts", "pulumi-cli.sh")], { maxBuffer: 1 << 26 });
   cli.child.stderr?.pipe(process.stderr); // a cold build takes minutes: show its progress
   const tarball = (async () => {
-    await run(npm, ["run", "--silent", "build"], { cwd: repo });
+    // `prepare` builds bin/ first, as for any npm pack or publish.
     const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", root], { cwd: repo });
     return path.join(root, JSON.parse(stdout)[0].filename as string);
   })();

@@ -23,7 +23,7 @@ test("every up fails with Torque's message while the sync is in Error; after Con
     expect({ attempt, said: diagnostics(up, "model-assets") }).toEqual({ attempt, said: expect.stringContaining(TORQUE_SAYS) });
     expect(up.stdout).not.toMatch(/model-assets (created|updated)/);
   }
-  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).map((r) => r.name).sort()).toEqual(["infra", "model-assets"]);
+  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).filter((r) => r.name === "model-assets")).toHaveLength(1);
 
   fx.sandbox.torque.editSpaceRepository(fx.demo.torqueSpace, "model-assets", { status: "Connected", errors: [] });
   expectSuccess(await project.run("up --yes"));
