@@ -83,8 +83,13 @@ export class Project {
    * tarball installed (type-checked by `npm test`, so it runs transpile-only).
    */
   static scenario(name: string): Project {
+    return Project.program(path.join(__dirname, "programs", name), name);
+  }
+
+  /** The program in `folder` (its index.ts) as project `name`, in the shared workspace. */
+  static program(folder: string, name: string): Project {
     const dir = fresh(fixture("E2E_WORKSPACE"), name);
-    fs.cpSync(path.join(__dirname, "programs", name), dir, { recursive: true });
+    fs.cpSync(folder, dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "Pulumi.yaml"),
       `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
@@ -135,6 +140,7 @@ export class Project {
         const result = { command: args.join(" "), code, stdout, stderr, output, ms: Date.now() - since };
         this.transcript.push(result);
         if (process.env.E2E_TIMINGS === "1") console.log(`${this.name}: pulumi ${result.command} -> ${code} in ${result.ms} ms`);
+        if (process.env.E2E_VERBOSE === "1") console.log(`${this.name}: pulumi ${result.command}\n${output}`);
         resolve(result);
       });
     });
@@ -218,14 +224,27 @@ export function disposeProjects(): void {
   });
 }
 
-/** What the CLI's Diagnostics section says about one resource (by its name), '' when nothing. */
+/**
+ * The last Diagnostics section of the output (an `up` prints the preview's, then the update's):
+ * what it says about each resource, by name (the header `  <type> (<name>):`).
+ */
+export function diagnosticsByResource(run: Run): Map<string, string> {
+  const at = run.output.lastIndexOf("\nDiagnostics:\n");
+  const said = new Map<string, string>();
+  if (at < 0) return said;
+  let name: string | undefined;
+  for (const line of run.output.slice(at).split("\n").slice(2)) {
+    if (/^\S/.test(line)) break; // Outputs:, Resources:, ...
+    const header = /^ {2}\S.* \((.+)\):$/.exec(line);
+    if (header) name = header[1];
+    else if (name !== undefined) said.set(name, `${said.get(name) ?? ""}${line}\n`);
+  }
+  return said;
+}
+
+/** What the last Diagnostics section says about one resource, '' when nothing. */
 export function diagnostics(run: Run, name: string): string {
-  const section = run.output.slice(run.output.indexOf("\nDiagnostics:\n") + 1);
-  const lines = section.split("\n");
-  const start = lines.findIndex((l) => l.startsWith("  ") && l.trimEnd().endsWith(` (${name}):`));
-  if (start < 0 || !run.output.includes("\nDiagnostics:\n")) return "";
-  const end = lines.findIndex((l, i) => i > start && /^\S|^ {2}\S/.test(l));
-  return lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
+  return diagnosticsByResource(run).get(name) ?? "";
 }
 
 /** Fails the test, showing the command's output, unless it exited 0. */
