@@ -156,7 +156,7 @@ export class Project {
   }
 
   /** `pulumi stack export`, parsed. */
-  async exportState(): Promise<{ text: string; deployment: { resources?: StateResource[]; pending_operations?: unknown[] } }> {
+  async exportState(): Promise<{ text: string; deployment: { resources?: StateResource[]; pending_operations?: { resource: StateResource; type: string }[] } }> {
     const { stdout } = await this.ok(["stack", "export"]);
     return { text: stdout, deployment: JSON.parse(stdout).deployment };
   }

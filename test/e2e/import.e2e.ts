@@ -39,11 +39,11 @@ async function registerByHand(): Promise<Record<string, string>> {
   return { models: dataSource.dataSourceId, gitlab: provider.id, infra: `${fx.demo.torqueSpace}/hand-made` };
 }
 
-async function importProject(ids: Record<string, string>, differ: boolean): Promise<Project> {
+async function importProject(ids: Record<string, string>): Promise<Project> {
   const project = Project.scenario("import");
   const provider = fx.providerConfig();
   const program = fx.programConfig();
-  await project.init({ ...provider.plain, ...program.plain, imports: JSON.stringify(ids), differ: String(differ) }, { ...provider.secret, ...program.secret });
+  await project.init({ ...provider.plain, ...program.plain, imports: JSON.stringify(ids) }, { ...provider.secret, ...program.secret });
   return project;
 }
 
@@ -51,7 +51,7 @@ beforeEach(() => clearRegistrations(fx));
 
 test("adopts every kind without a write; the preview says it adopts; then no changes", async () => {
   const ids = await registerByHand();
-  const project = await importProject(ids, false);
+  const project = await importProject(ids);
   resetLogs(fx.sandbox);
 
   const preview = await project.run("preview");
@@ -76,23 +76,26 @@ test("adopts every kind without a write; the preview says it adopts; then no cha
   expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)).toHaveLength(1);
 });
 
-test("declared inputs unlike the server's fail the import, naming each differing property; nothing is written", async () => {
+test("declared inputs unlike the server's fail the import at preview, naming each differing property; nothing is written", async () => {
   const ids = await registerByHand();
-  const project = await importProject(ids, true);
+  const project = await importProject(ids);
   resetLogs(fx.sandbox);
 
-  const up = await project.run("up --yes");
-  expectFailure(up);
   const differing: Record<string, string[]> = { models: ["gitUrl", "description"], gitlab: ["name", "repos"], infra: ["branch", "agents"] };
   for (const [name, properties] of Object.entries(differing)) {
-    const said = diagnostics(up, name);
-    for (const property of properties) expect({ name, property, said }).toEqual({ name, property, said: expect.stringMatching(new RegExp(`error: [^\\n]*\\b${property}\\b`)) });
+    await project.setConfig({ differ: name });
+    for (const command of ["preview", "up --yes"]) {
+      const run = await project.run(command);
+      expectFailure(run);
+      const said = diagnostics(run, name);
+      for (const property of properties) expect({ command, name, property, said }).toEqual({ command, name, property, said: expect.stringMatching(new RegExp(`error: [^\\n]*\\b${property}\\b`)) });
+    }
   }
   expect(writes(fx.sandbox)).toEqual([]);
   expect(await project.resources()).toEqual(new Map());
 
   // Declared as the servers hold them, the same registrations are adopted.
-  await project.setConfig({ differ: "false" });
+  await project.setConfig({ differ: "none" });
   expectSuccess(await project.run("up --yes"));
   expect(writes(fx.sandbox)).toEqual([]);
   expectSuccess(await project.run("preview --expect-no-changes"));
