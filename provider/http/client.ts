@@ -1,4 +1,4 @@
-import axios, { AxiosHeaders, AxiosInstance } from "axios";
+import { Axios, AxiosHeaders, GenericAbortSignal } from "axios";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
@@ -69,7 +69,7 @@ export class HttpClient {
   readonly host: string;
   /** Plain http to a host other than loopback: credentials could be read on the way. */
   private readonly plainRemote: boolean;
-  private readonly axios: AxiosInstance;
+  private readonly axios: Axios;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
@@ -83,11 +83,13 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
-    this.axios = axios.create({
+    // An instance without axios's global defaults (Accept, browser-only settings, headers per
+    // method): what each request merges with is only this. No interceptors.
+    this.axios = new Axios({
       baseURL: this.origin,
       allowAbsoluteUrls: false,
       adapter: "http",
-      ...connectionsFor(url, { keepAlive: true, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) }),
+      ...connectionsFor(url, { keepAlive: true, keepAliveMsecs: 60_000, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) }),
       headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate" },
       maxRedirects: 0, // followed here, within the origin only: node's own request, not follow-redirects
       maxContentLength: this.maxResponseBytes, // counted after decompression
@@ -96,7 +98,6 @@ export class HttpClient {
       transformResponse: [],
       validateStatus: null,
     });
-    delete this.axios.defaults.headers.common.Accept; // the caller's Accept, or none
     this.limiter = new Limiter(maxConcurrent);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
@@ -129,22 +130,21 @@ export class HttpClient {
   }
 
   private async attempt(req: Request): Promise<Response | NetworkError> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    const deadline = new Deadline(this.timeoutMs);
     try {
       const res = await this.axios.request<string>({
         method: req.method,
         url: req.query ? `${req.path}?${new URLSearchParams(req.query)}` : req.path,
         headers: req.headers,
         data: req.body,
-        signal: deadline.signal,
+        signal: deadline,
       });
       if (tunnelRefused(res.request)) return NetworkError.from({ code: "EPROXY" }, this.timeoutMs, this.maxResponseBytes);
       return { status: res.status, headers: (res.headers as AxiosHeaders).toJSON(true) as Record<string, string>, body: res.data };
     } catch (err) {
-      return NetworkError.from(deadline.signal.aborted ? { code: "ETIMEDOUT" } : (err as { code?: string }), this.timeoutMs, this.maxResponseBytes);
+      return NetworkError.from(deadline.aborted ? { code: "ETIMEDOUT" } : (err as { code?: string }), this.timeoutMs, this.maxResponseBytes);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -187,6 +187,35 @@ export class HttpClient {
     if (carriesCredentials) {
       warnOnce(`plain-http:${this.host}`, `${this.options.api} credentials are sent over plain http to ${this.host}; use https so they cannot be read on the network.`);
     }
+  }
+}
+
+/**
+ * The deadline of one attempt, as the abort signal axios listens to: one timer and one
+ * listener, lighter than an AbortController (an EventTarget) made for every request.
+ */
+class Deadline implements GenericAbortSignal {
+  aborted = false;
+  private listener?: () => void;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.listener?.();
+    }, ms);
+  }
+
+  addEventListener(_type: "abort", listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = undefined;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
   }
 }
 
