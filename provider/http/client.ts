@@ -105,17 +105,17 @@ export class HttpClient {
   async request(req: Request): Promise<Response> {
     const idempotent = req.idempotent ?? req.method !== "POST";
     this.warnOnPlainHttp(req);
+    const started = Date.now(); // one retry budget for the call, redirects included
     let current = req;
     for (let redirects = 0; ; redirects++) {
-      const res = await this.withRetries(current, idempotent);
-      const next = this.redirected(current, res, idempotent, redirects);
+      const res = await this.withRetries(current, idempotent, started);
+      const next = this.redirected(current, res, idempotent, redirects, started);
       if (!next) return res;
       current = next;
     }
   }
 
-  private async withRetries(req: Request, idempotent: boolean): Promise<Response> {
-    const started = Date.now();
+  private async withRetries(req: Request, idempotent: boolean, started: number): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.limiter.run(() => this.attempt(req));
       const retryIn = this.retryDelay(outcome, idempotent, attempt, started);
@@ -165,10 +165,10 @@ export class HttpClient {
 
   /**
    * The request a redirect leads to, if it is one to follow: within the origin (credentials
-   * never go to another, not even the same host over https), for a GET or as a 307/308.
-   * Any other redirect is an error that names where it pointed.
+   * never go to another, not even the same host over https), for a GET or as a 307/308,
+   * a few times and within the call's retry budget. Any other is an error naming where it pointed.
    */
-  private redirected(req: Request, res: Response, idempotent: boolean, count: number): Request | undefined {
+  private redirected(req: Request, res: Response, idempotent: boolean, count: number, started: number): Request | undefined {
     const location = res.headers.location;
     if (!REDIRECTS.has(res.status) || !location) return undefined;
     const call = `${req.method} ${req.path}`;
@@ -177,7 +177,7 @@ export class HttpClient {
     const fail = (why: string) => new TransportError(`${this.options.api}: ${this.host} redirected ${call} to ${where}${why}`, { ambiguous: !idempotent });
     if (target?.origin !== this.origin) throw fail(", another origin, where credentials are not sent; if that is the server, configure its address instead.");
     if (res.status !== 307 && res.status !== 308 && req.method !== "GET") throw fail(` (${res.status}), which is not repeated as another method; check the configured URL.`);
-    if (count >= MAX_REDIRECTS) throw fail(` after ${MAX_REDIRECTS} redirects already; check the configured URL and the server's redirects.`);
+    if (count >= MAX_REDIRECTS || Date.now() - started > this.retry.totalMs) throw fail(` after ${count} redirects already; check the configured URL and the server's redirects.`);
     return { ...req, path: target.pathname + target.search, query: undefined };
   }
 

@@ -54,6 +54,10 @@ export function describeNetworkError(client: Pick<ClientOptions, "api" | "caSett
     case "reset":
       return `${api}: ${host} dropped the connection during ${call} (${err.code}); check the server and any proxy in between.`;
     case "tooLarge":
-      return `${api}: ${host} answered ${call} with more than ${err.limit / 2 ** 20} MB (after decompression), so the answer was dropped; check that the URL points at ${api}, or raise ${api.toLowerCase()}:maxResponseMegabytes if the answer is genuine.`;
+      return `${api}: ${host} answered ${call} with more than ${size(err.limit)} (after decompression), so the answer was dropped; check that the URL points at ${api}, or raise ${api.toLowerCase()}:maxResponseMegabytes if the answer is genuine.`;
   }
+}
+
+function size(bytes: number): string {
+  return bytes < 2 ** 20 ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / 2 ** 20) * 100) / 100} MB`;
 }
