@@ -96,7 +96,7 @@ function propertySpec(spec: ResourceSpec, key: string, json: JsonSchema, types: 
   if (description) out.description = description.trim();
   if (json.const !== undefined) out.const = json.const;
   if (json.default !== undefined && typeof json.default !== "object") out.default = json.default;
-  if (spec.secretOutputs.includes(key)) out.secret = true;
+  if (spec.secrets.includes(key)) out.secret = true;
   if ((spec.replaceOnChanges as string[]).includes(key)) out.replaceOnChanges = true;
   return out;
 }

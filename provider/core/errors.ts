@@ -24,11 +24,12 @@ export class ProviderError extends Error {
 }
 
 /**
- * The object was created but did not become ready (for example a repository whose sync
- * ended in Error). The host turns `id`, `properties` and `reasons` into the engine's
- * ErrorResourceInitFailed, so the engine keeps the resource in state: nothing is orphaned.
+ * The object exists but is not ready (for example a repository whose sync ended in Error),
+ * after a create or an update. The host turns `id`, `properties` and `reasons` into the
+ * engine's ErrorResourceInitFailed: the engine keeps the resource in state with
+ * initialization errors (nothing is orphaned) and sends it an Update on the next `pulumi up`.
  */
-export class PartialCreateError extends ProviderError {
+export class InitError extends ProviderError {
   constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>, readonly reasons: string[] = [message]) {
     super(message);
   }

@@ -1,14 +1,22 @@
 import * as log from "@pulumi/pulumi/log";
 import { redact } from "./secrets";
 
-const warned = new Set<string>();
+const said = new Set<string>();
 
 /**
- * A warning in Pulumi's log (the engine shows the provider's log beside the operation), once
+ * A message in Pulumi's log (the engine shows the provider's log beside the operation), once
  * per process for the same key (e.g. one per plain-http host); never carries a secret.
  */
+function once(key: string, say: () => void): void {
+  if (said.has(key)) return;
+  said.add(key);
+  say();
+}
+
 export function warnOnce(key: string, message: string): void {
-  if (warned.has(key)) return;
-  warned.add(key);
-  void log.warn(redact(message));
+  once(key, () => void log.warn(redact(message)));
+}
+
+export function infoOnce(key: string, message: string): void {
+  once(key, () => void log.info(redact(message)));
 }

@@ -1,7 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { IMPORT_ID, importFailure, importMismatch, takeImportId } from "./adopt";
 import { setStackConfig } from "./config";
-import { asProviderError, PartialCreateError } from "./errors";
-import { redact } from "./secrets";
+import { asProviderError, InitError, ProviderError } from "./errors";
+import { infoOnce } from "./log";
+import { redact, rememberSecret } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
 import { containsUnknown } from "./unknown";
 import { parseInputs } from "./validate";
@@ -18,9 +20,21 @@ export interface Hooks<I, O> {
   /** Settings and network checks on valid inputs; `olds` are the previous inputs, if any. */
   preflight?(inputs: Partial<I>, olds: Partial<I> | undefined): Promise<CheckFailure[]>;
   create(inputs: I): Promise<{ id: string; outs: O }>;
-  /** The object as the server has it, or undefined when it is gone. `props`: old state, or the program's inputs on import. */
+  /** The object as the server has it, or undefined when it is gone. `props`: old state, or the declared inputs on import. */
   read(id: string, props: Partial<O>): Promise<O | undefined>;
+  /**
+   * The same, asked directly (a get by id, or a list read afresh): lists can lag behind
+   * writes and shift under concurrent ones, so a resource is dropped from state only when
+   * this confirms its absence. Import reads through it too. Default: `read`.
+   */
+  readOne?(id: string, props: Partial<O>): Promise<O | undefined>;
   update(id: string, olds: O, news: I): Promise<O>;
+  /**
+   * Whether the object, as last seen, works. One that does not gets an Update (which waits
+   * for it again) even when nothing changed: refresh clears the engine's initialization
+   * errors, and drift detection must keep reporting it.
+   */
+  ready?(state: Partial<O>): boolean;
   delete(id: string, props: O): Promise<void>;
 }
 
@@ -41,18 +55,25 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
       setStackConfig(req.config);
     },
 
-    async check(olds, news) {
+    async check(olds, given) {
+      for (const key of spec.secrets) rememberSecret(given[key]);
       try {
+        const { news, importId, failure } = takeImportId(olds, given);
         const { inputs, failures } = parseInputs(spec, news);
+        if (failure) failures.push(failure);
         if (failures.length === 0 && hooks.validate) failures.push(...hooks.validate(inputs as Partial<I>));
         if (failures.length === 0 && hooks.complete) Object.assign(inputs, hooks.complete(inputs as Partial<I>));
         if (failures.length === 0 && hooks.preflight) {
           const previous = olds && Object.keys(olds).length > 0 ? (olds as Partial<I>) : undefined;
           failures.push(...(await hooks.preflight(inputs as Partial<I>, previous)));
         }
+        if (importId !== undefined) {
+          inputs[IMPORT_ID] = importId;
+          if (failures.length === 0) infoOnce(`import:${importId}`, `${spec.token} ${importId}: the import option adopts this existing object (it is read and compared with the program, nothing is registered).`);
+        }
         return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
       } catch (err) {
-        return { inputs: news, failures: [{ property: "", reason: asProviderError(err, described("check")).message }] };
+        return { inputs: given, failures: [{ property: "", reason: asProviderError(err, described("check")).message }] };
       }
     },
 
@@ -60,26 +81,25 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
       const changed = remoteKeys.filter((k) => containsUnknown(news[k]) || comparable(k, olds[k]) !== comparable(k, news[k]));
       const replaces = changed.filter((k) => (spec.replaceOnChanges as string[]).includes(k));
       const keepsUniqueValue = spec.uniqueBy !== undefined && comparable(spec.uniqueBy, olds[spec.uniqueBy]) === comparable(spec.uniqueBy, news[spec.uniqueBy]);
-      return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
+      const broken = hooks.ready !== undefined && !hooks.ready(olds as Partial<O>);
+      return { changes: changed.length > 0 || broken, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
     },
 
     async create(inputs) {
       try {
-        const { id, outs } = await hooks.create(withoutProvider(inputs) as I);
+        const { [IMPORT_ID]: importId, ...declared } = withoutProvider(inputs);
+        if (typeof importId === "string") return { id: importId, outs: toWire({ ...local(declared), ...(await adopt(importId, declared)) }) };
+        const { id, outs } = await hooks.create(declared as I);
         return { id, outs: toWire({ ...local(inputs), ...outs }) };
       } catch (err) {
-        // The host does not add __provider to a partial failure's properties: without it the
-        // engine could not refresh or delete the resource it keeps in state.
-        if (err instanceof PartialCreateError) {
-          throw Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...local(inputs), ...err.properties }) });
-        }
-        throw asProviderError(err, described("create"));
+        throw keptInState(err, inputs, described("create"));
       }
     },
 
     async read(id, props = {}) {
       try {
-        const outs = await hooks.read(id, withoutProvider(props) as Partial<O>);
+        const known = withoutProvider(props) as Partial<O>;
+        const outs = (await hooks.read(id, known)) ?? (await hooks.readOne?.(id, known));
         if (!outs) return { id: "", props: {} };
         const state = toWire({ ...local(props), ...outs });
         const inputs = Object.fromEntries(inputKeys.filter((k) => k in state).map((k) => [k, state[k]]));
@@ -94,7 +114,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
         const outs = await hooks.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
         return { outs: toWire({ ...local(news), ...outs }) };
       } catch (err) {
-        throw asProviderError(err, described("update"));
+        throw keptInState(err, news, described("update"));
       }
     },
 
@@ -106,6 +126,25 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
       }
     },
   };
+
+  /** The object under `id`, when it is what the program declares; nothing is written. */
+  async function adopt(id: string, declared: Props): Promise<O> {
+    const found = await (hooks.readOne ?? hooks.read)(id, declared as Partial<O>);
+    if (!found) throw new ProviderError(`cannot import ${spec.token} ${id}: there is no such object; check the id (see Import in the README), or remove the import option to register a new one.`);
+    const differences = importMismatch(remoteKeys, spec.secrets, declared, found, (k, a, b) => comparable(k, a) === comparable(k, b));
+    if (differences.length > 0) throw importFailure(spec.token, id, differences);
+    return found;
+  }
+}
+
+/**
+ * A failure to hand back to the host. An object that exists but is not ready keeps the
+ * inputs' `__provider` (the host does not add it to a failure's properties, and without it
+ * the engine could neither refresh nor delete the resource it keeps in state).
+ */
+function keptInState(err: unknown, inputs: Props, context: string): ProviderError {
+  if (!(err instanceof InitError)) return asProviderError(err, context);
+  return Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...err.properties }) });
 }
 
 function withoutProvider(props: Props): Props {

@@ -1,11 +1,25 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { IMPORT_ID } from "./adopt";
 import type { ResourceSpec } from "./spec";
 
 /**
- * The property bag a resource class passes to `pulumi.dynamic.Resource`: only keys present
- * in it become outputs, so every output is seeded (undefined) before the arguments.
+ * A resource of this package as the program declares it: a dynamic resource whose inputs and
+ * options follow from its spec.
  */
-export function resourceProps(spec: ResourceSpec, resourceName: string, args: object): pulumi.Inputs {
+export abstract class SpecResource extends pulumi.dynamic.Resource {
+  protected constructor(provider: pulumi.dynamic.ResourceProvider, spec: ResourceSpec, name: string, args: object, opts: pulumi.CustomResourceOptions = {}) {
+    const [module, type] = spec.token.split(":");
+    super(provider, name, resourceProps(spec, name, args, opts.import), resourceOptions(spec, opts), module, type);
+  }
+}
+
+/**
+ * The property bag passed to `pulumi.dynamic.Resource`: only keys present in it become
+ * outputs, so every output is seeded (undefined) before the arguments. Secret properties are
+ * marked secret here, so a token given as a plain string is still encrypted in the state's
+ * inputs (`additionalSecretOutputs` covers outputs only) and masked by `preview --diff`.
+ */
+function resourceProps(spec: ResourceSpec, resourceName: string, args: object, importId: pulumi.Input<string> | undefined): pulumi.Inputs {
   const keys = [...Object.keys(spec.inputs.shape), ...Object.keys(spec.computed.shape)];
   const props: pulumi.Inputs = Object.fromEntries(keys.map((k) => [k, undefined]));
   if (spec.autoName) props[spec.autoName] = resourceName;
@@ -15,10 +29,17 @@ export function resourceProps(spec: ResourceSpec, resourceName: string, args: ob
     if (!reference) props[key] = value;
     else for (const [input, output] of Object.entries(reference.sets)) props[input] = (value as Record<string, unknown>)[output];
   }
+  for (const key of spec.secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+  if (importId !== undefined) props[IMPORT_ID] = importId;
   return props;
 }
 
-/** The caller's options plus the spec's secret outputs (so the engine never stores them in plaintext). */
-export function resourceOptions(spec: ResourceSpec, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...spec.secretOutputs] };
+/**
+ * The caller's options plus the spec's secrets, without `import`: the engine's import step
+ * calls Read with the id alone, where a dynamic provider cannot run (no `__provider`), so the
+ * id travels as the input `importId` and create adopts the object instead of registering it.
+ */
+function resourceOptions(spec: ResourceSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  const { import: _moved, ...rest } = opts;
+  return { ...rest, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...spec.secrets] };
 }

@@ -4,19 +4,24 @@
  */
 const known = new Set<string>();
 
-export function rememberSecret(value: string | undefined): void {
-  if (value && value.length >= 4) known.add(value);
+/** Remembers a credential, as given and without surrounding whitespace (a pasted token's newline). */
+export function rememberSecret(value: unknown): void {
+  if (typeof value !== "string") return;
+  for (const form of [value, value.trim()]) if (form.length >= 4) known.add(form);
 }
 
-const headerPatterns = [
-  /(authorization\s*[:=]\s*"?\s*bearer\s+)[^\s",}]+/gi,
-  /((?:private-token|apim-accesstoken|apim-signature)\s*[:=]\s*"?)[^\s",}]+/gi,
-  /("?(?:token|appSecret|accessToken|encryption)"?\s*[:=]\s*")[^"]+/gi,
+const patterns: [RegExp, string][] = [
+  [/(authorization\s*[:=]\s*"?\s*(?:bearer|basic)\s+)[^\s",}]+/gi, "$1[secret]"],
+  [/((?:private-token|apim-accesstoken|apim-signature)\s*[:=]\s*"?)[^\s",}]+/gi, "$1[secret]"],
+  [/("?(?:token|appSecret|accessToken|encryption|password)"?\s*[:=]\s*")[^"]+/gi, "$1[secret]"],
+  // A credential in a URL: its query (?private_token=...) or its user info (https://user:token@host).
+  [/([?&;](?:private[_-]?token|access[_-]?token|token|key|secret|password)=)[^&#\s"']+/gi, "$1[secret]"],
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi, "$1[secret]@"],
 ];
 
 export function redact(text: string): string {
   let out = text;
   for (const secret of known) out = out.split(secret).join("[secret]");
-  for (const pattern of headerPatterns) out = out.replace(pattern, "$1[secret]");
+  for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
   return out;
 }

@@ -28,8 +28,11 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
   localInputs: (keyof Shape & string)[];
   /** Lists whose order means nothing to the API: compared as sets, so a reordering is no change. */
   unordered?: (keyof Shape & string)[];
-  /** Outputs stored as secrets (passed as `additionalSecretOutputs`). */
-  secretOutputs: string[];
+  /**
+   * Properties that are credentials: marked secret by the resource class in inputs and
+   * outputs alike (a plain string included), remembered for redaction, never shown in messages.
+   */
+  secrets: string[];
   /**
    * Arguments that take another resource of this package: the program passes the resource,
    * the provider receives some of its outputs as inputs (`sets`: input <- output).

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quoted, VISIBLE_ASCII } from "./inputs";
 
 /** Why a string is not a plain http(s) URL of a server, or undefined when it is one. */
 export function httpUrlProblem(value: string): string | undefined {
@@ -16,6 +17,15 @@ export function httpUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** URLs go to servers as they are: ASCII, and of a length a server accepts. */
+function asciiProblem(value: string): string | undefined {
+  if (value.length > 2048) return `must be at most 2048 characters (got ${value.length})`;
+  if (!VISIBLE_ASCII.test(value)) {
+    return "must be ASCII without spaces or control characters: write an internationalised host name in its xn-- form and percent-encode other characters (%C3%A9 for é)";
+  }
+  return undefined;
+}
+
 /** The URL as given, but with any user info (often a pasted token) masked. */
 function withoutUserInfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
@@ -28,13 +38,22 @@ export function normalizeUrl(value: string): string {
   return `${url.protocol}//${url.host}${path}`;
 }
 
+/** A URL from a server, normalised as the inputs are so that equal URLs never differ; as given when it is not a URL (so the difference shows). */
+export function sameUrl(value: string, trailingSlash = false): string {
+  try {
+    return normalizeUrl(value) + (trailingSlash ? "/" : "");
+  } catch {
+    return value;
+  }
+}
+
 /** A server or repository URL input: validated, then normalised so equal URLs never differ. */
 export function urlInput(shape: { trailingSlash: boolean; extraRule?: (url: URL) => string | undefined }) {
   return z
     .string()
     .superRefine((value, ctx) => {
-      const problem = httpUrlProblem(value) ?? shape.extraRule?.(new URL(value));
-      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (got "${withoutUserInfo(value)}").` });
+      const problem = asciiProblem(value) ?? httpUrlProblem(value) ?? shape.extraRule?.(new URL(value));
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (got ${quoted(withoutUserInfo(value))}).` });
     })
     .transform((value) => normalizeUrl(value) + (shape.trailingSlash ? "/" : ""));
 }

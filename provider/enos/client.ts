@@ -47,6 +47,9 @@ export class EnosBusinessError extends ProviderError {
 }
 
 const PAGE_SIZE = 100;
+/** 50,000 data sources: far beyond an organization's, near enough to stop a runaway server. */
+const MAX_PAGES = 500;
+const PAGES_IN_FLIGHT = 8;
 const EXPIRED = 1203;
 const lists = new ListCache<Listing<DataSourceRecord>>();
 
@@ -54,7 +57,11 @@ const lists = new ListCache<Listing<DataSourceRecord>>();
 export class EnosClient {
   private readonly http: HttpClient;
 
+  /** EnOS's `createBy` of what this application creates. */
+  readonly creator: string;
+
   constructor(private readonly settings: EnosSettings) {
+    this.creator = `app:${settings.appKey}`;
     this.http = clientFor({ api: "EnOS", url: settings.apiGateway, caSetting: "enos:caBundle", ...settings.transport });
   }
 
@@ -70,23 +77,45 @@ export class EnosClient {
   }
 
   /**
-   * Every GitLab data source of the organization by id, once per process. The first page
-   * tells how many there are, and the other pages are asked for at once; without a total,
-   * pages are read one by one until a short one.
+   * Every GitLab data source of the organization by id, once per process. The first page's
+   * total says how many pages to ask for, a few at a time; the pages themselves say when to
+   * stop (a short or empty one), so a total smaller than the truth reads on, and one larger
+   * or missing costs nothing extra. A server that repeats a page (it ignores pageNo) or
+   * claims more than MAX_PAGES fails: a list read in part would make resources look deleted.
    */
   list(): Promise<Listing<DataSourceRecord>> {
     return lists.get(this.listKey(), async () => {
-      const pages = [await this.searchPage(1)];
-      const total = pages[0].totalSize;
-      if (total !== undefined) {
-        const more = Array.from({ length: Math.max(Math.ceil(total / PAGE_SIZE) - 1, 0) }, (_, i) => this.searchPage(i + 2));
-        pages.push(...(await Promise.all(more)));
-      } else {
-        while (pages[pages.length - 1].entries.length === PAGE_SIZE) pages.push(await this.searchPage(pages.length + 1));
+      const first = await this.searchPage(1);
+      const total = first.totalSize ?? 0;
+      if (total > MAX_PAGES * PAGE_SIZE) throw this.tooMany(`reports ${total} data sources`);
+      const planned = Math.ceil(total / PAGE_SIZE);
+      const pages = [first.entries];
+      while (pages[pages.length - 1].length === PAGE_SIZE) {
+        const next = pages.length + 1;
+        if (next > MAX_PAGES) throw this.tooMany(`keeps answering full pages past page ${MAX_PAGES}`);
+        const count = Math.max(1, Math.min(PAGES_IN_FLIGHT, planned - pages.length, MAX_PAGES - pages.length));
+        const batch = await Promise.all(Array.from({ length: count }, (_, i) => this.searchPage(next + i)));
+        for (const page of batch) {
+          if (sameIds(page.entries, pages[pages.length - 1])) {
+            throw new ProviderError(`EnOS answered action=search page ${pages.length + 1} with the same data sources as page ${pages.length} (it ignores pageNo), so the list cannot be read whole; check enos:servicePath (now ${this.settings.servicePath}).`);
+          }
+          pages.push(page.entries);
+          if (page.entries.length < PAGE_SIZE) break;
+        }
       }
-      const all = pages.flatMap((page) => page.entries);
-      return new Listing(all, "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
+      return new Listing(pages.flat(), "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
     });
+  }
+
+  /** The data source of that name, asked for now (never a cached list): lookups after a create. */
+  async findByName(name: string): Promise<DataSourceRecord | undefined> {
+    const answer = await this.call("search", {}, { type: "GITLAB", name, pagination: { pageNo: 1, pageSize: PAGE_SIZE } });
+    const found = this.data(answer, "search", entries, "a list of data sources").find((entry) => (entry as { name?: unknown } | null)?.name === name);
+    return found === undefined ? undefined : conformData("search", found, dataSourceRecord, "a data source");
+  }
+
+  private tooMany(what: string): ProviderError {
+    return new ProviderError(`EnOS action=search ${what}, more than the ${MAX_PAGES * PAGE_SIZE} this provider reads; check enos:servicePath (now ${this.settings.servicePath}) and enos:orgId.`);
   }
 
   private async searchPage(pageNo: number): Promise<{ entries: unknown[]; totalSize?: number }> {
@@ -174,6 +203,11 @@ export class EnosClient {
     if (answer.code !== 0) throw new EnosBusinessError(answer.code, businessMessage(action, answer));
     return conformData(action, answer.data, schema, expected);
   }
+}
+
+function sameIds(a: unknown[], b: unknown[]): boolean {
+  const ids = (page: unknown[]) => page.map((entry) => (entry as { dataSourceId?: unknown } | null)?.dataSourceId).join("\n");
+  return a.length > 0 && a.length === b.length && ids(a) === ids(b);
 }
 
 /** `data` of an answer (or its entry `at`) checked against its shape. */

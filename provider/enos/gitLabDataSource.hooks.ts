@@ -1,7 +1,7 @@
 import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
 import { containsUnknown } from "../core/unknown";
-import { normalizeUrl } from "../core/url";
+import { sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import { DataSourceBody, DataSourceRecord, EnosClient } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
@@ -14,12 +14,7 @@ function body(args: Args): DataSourceBody {
 }
 
 function stateOf(record: DataSourceRecord, props: Partial<State>): State {
-  let gitUrl = record.connection.gitUrl;
-  try {
-    gitUrl = normalizeUrl(gitUrl);
-  } catch {
-    // keep what EnOS holds, so the difference shows
-  }
+  const gitUrl = sameUrl(record.connection.gitUrl);
   return {
     dataSourceId: record.dataSourceId,
     type: TYPE,
@@ -67,8 +62,15 @@ const hooks: Hooks<Args, State> = {
       clash: `EnOS already has a data source named ${args.name}`,
       post: () => client.create(body(args)),
       find: async () => {
-        const found = (await client.list()).find((d) => d.name === args.name);
-        return found && { id: found.dataSourceId, matches: found.connection.gitUrl === args.gitUrl && (found.description ?? "") === args.description };
+        const found = await client.findByName(args.name);
+        return (
+          found && {
+            id: found.dataSourceId,
+            matches: sameUrl(found.connection.gitUrl) === args.gitUrl && (found.description ?? "") === args.description,
+            // EnOS records who created a data source: this application, not a person in the console.
+            ours: found.createBy === client.creator,
+          }
+        );
       },
     });
     // EnOS answers a create with the id only: one `get` for createTime (not a search, whose
@@ -79,6 +81,11 @@ const hooks: Hooks<Args, State> = {
 
   async read(id, props) {
     const record = (await new EnosClient(requireEnosSettings()).list()).get(id);
+    return record && stateOf(record, props);
+  },
+
+  async readOne(id, props) {
+    const record = await new EnosClient(requireEnosSettings()).get(id);
     return record && stateOf(record, props);
   },
 

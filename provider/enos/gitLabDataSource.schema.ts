@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, preflightInput, quoted, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
@@ -11,7 +11,7 @@ export const gitLabDataSourceSpec = {
     name: z
       .string()
       .regex(/^[A-Za-z0-9_]{1,50}$/, {
-        error: (issue) => `must be 1 to 50 characters of a-z, A-Z, 0-9 and _ (got "${issue.input}"); EnOS cannot change it later.`,
+        error: (issue) => `must be 1 to 50 characters of a-z, A-Z, 0-9 and _ (got ${quoted(issue.input)}); EnOS cannot change it later.`,
       })
       .describe("Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it."),
     gitUrl: urlInput({
@@ -39,7 +39,7 @@ export const gitLabDataSourceSpec = {
   replaceOnChanges: ["name"],
   uniqueBy: "name",
   localInputs: ["preflight", "gitlabCaBundle"],
-  secretOutputs: ["token"],
+  secrets: ["token"],
 } satisfies ResourceSpec;
 
 export type GitLabDataSourceArgs = Args<typeof gitLabDataSourceSpec>;

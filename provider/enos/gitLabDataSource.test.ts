@@ -331,18 +331,28 @@ describe("create, read, update, replace, delete", () => {
     });
     const t = newStack();
 
-    const mismatch = await t.up([source("life_imported", { description: "something else" }, { import: seeded.dataSourceId })]);
-    expect(mismatch.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/do not match/) })]);
+    const mismatch = await t.up([source("life_imported", { description: "something else", gitUrl: gitUrl(SECOND_PROJECT) }, { import: seeded.dataSourceId })]);
+    expect(mismatch.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          `cannot import enos:GitLabDataSource ${seeded.dataSourceId}: the declared inputs differ from what the server holds: gitUrl (declared "${gitUrl(SECOND_PROJECT)}", found "${gitUrl()}"); description (declared "something else", found "seeded in the console")`,
+        ),
+      }),
+    ]);
     expect(t.stack.state.size).toBe(0);
 
     const unknown = await t.up([source("life_imported", { description: "seeded in the console" }, { import: "ds-does-not-exist" })]);
-    expect(unknown.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/does not exist/) })]);
+    expect(unknown.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/cannot import enos:GitLabDataSource ds-does-not-exist: there is no such object/) })]);
 
+    // The engine's import step would call Read with the id alone, where a dynamic provider
+    // cannot run: the class carries the id into create, which reads and registers nothing.
     enos().resetLog();
     const program = [source("life_imported", { description: "seeded in the console" }, { import: seeded.dataSourceId })];
+    const preview = await t.preview(program);
+    expect(preview.hostStdout + preview.hostStderr).toContain(`enos:GitLabDataSource ${seeded.dataSourceId}: the import option adopts this existing object`);
     const up = await t.up(program);
     expect(up.errors).toEqual([]);
-    expect(ops(up)).toEqual(["import"]);
+    expect(ops(up)).toEqual(["create"]);
     expect(calls("create") + calls("update") + calls("delete")).toBe(0);
     expect(t.resource().id).toBe(seeded.dataSourceId);
     expect(t.resource().outputs).toMatchObject({
@@ -536,7 +546,7 @@ describe("business codes become clear messages", () => {
     const program = [source("life_40301", { description: "not ours" })];
     const imported = await t.up([source("life_40301", { description: "not ours" }, { import: seeded.dataSourceId })]);
     expect(imported.errors).toEqual([]);
-    expect(ops(imported)).toEqual(["import"]);
+    expect(ops(imported)).toEqual(["create"]);
 
     const update = await t.up([source("life_40301", { description: "ours now" })]);
     expect(update.errors).toEqual([
@@ -566,10 +576,10 @@ describe("business codes become clear messages", () => {
     await expectClean(t, program);
   });
 
-  test("40901: a name clash names the existing data source and how to import it; the import then works", async () => {
+  test("40901: a name taken by a person names the existing data source and how to import it; the import then works", async () => {
     const seeded = enos().seedDataSource({
       orgId: fx.demo.enosOrgId,
-      createBy: creator(),
+      createBy: "u-a-person-in-the-console",
       name: "life_taken",
       type: "GITLAB",
       description: "models for line 3",
@@ -580,7 +590,7 @@ describe("business codes become clear messages", () => {
     const up = await t.up([source("life_taken")]);
     expect(up.errors).toEqual([
       expect.objectContaining({
-        message: `EnOS already has a data source named life_taken (id ${seeded.dataSourceId}); adopt it with the resource option import: "${seeded.dataSourceId}", or choose another name.`,
+        message: `EnOS already has a data source named life_taken (id ${seeded.dataSourceId}); if an interrupted pulumi up made it, adopt it: add the resource option import: "${seeded.dataSourceId}" and run pulumi up again (it is compared with the program, nothing is registered); otherwise choose another name.`,
       }),
     ]);
     expect(named("life_taken")).toHaveLength(1);
@@ -589,8 +599,24 @@ describe("business codes become clear messages", () => {
     const program = [source("life_taken", {}, { import: seeded.dataSourceId })];
     const imported = await t.up(program);
     expect(imported.errors).toEqual([]);
-    expect(ops(imported)).toEqual(["import"]);
+    expect(ops(imported)).toEqual(["create"]);
+    expect(record(seeded.dataSourceId)).toEqual(seeded);
     await expectClean(t, program);
+  });
+
+  test("40901 on a data source this application made with these very settings (a killed run's create) adopts it; one that differs is a clash", async () => {
+    const seed = (name: string, description: string) =>
+      enos().seedDataSource({ orgId: fx.demo.enosOrgId, createBy: creator(), name, type: "GITLAB", description, gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    const ours = seed("life_killed", "models for line 3");
+    const edited = seed("life_killed_edited", "edited since");
+    const t = newStack();
+    const program = [source("life_killed"), source("life_killed_edited", {}, undefined, "edited")];
+    const up = await t.up(program);
+    expect(up.errors).toEqual([expect.objectContaining({ message: expect.stringContaining(`EnOS already has a data source named life_killed_edited (id ${edited.dataSourceId}); if an interrupted pulumi up made it`) })]);
+    expect(t.stack.resource("models").id).toBe(ours.dataSourceId);
+    expect(up.hostStdout + up.hostStderr).toContain(`EnOS data source life_killed existed already (id ${ours.dataSourceId}), made by this provider's credentials with exactly these settings`);
+    expect(named("life_killed")).toEqual([ours]);
+    await expectClean(t, [source("life_killed")]);
   });
 });
 

@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { resourceOptions, resourceProps } from "../core/resource";
+import { SpecResource } from "../core/resource";
 import type { InputArgs, OutputProps } from "../core/spec";
 import provider = require("./gitLabDataSource.hooks");
 import { gitLabDataSourceSpec, GitLabDataSourceState } from "./gitLabDataSource.schema";
@@ -10,8 +10,8 @@ export type GitLabDataSourceArgs = InputArgs<z.input<typeof gitLabDataSourceSpec
 export interface GitLabDataSource extends OutputProps<GitLabDataSourceState> {}
 
 /** A GitLab project registered in EnOS Data Source Registration. */
-export class GitLabDataSource extends pulumi.dynamic.Resource {
+export class GitLabDataSource extends SpecResource {
   constructor(name: string, args: GitLabDataSourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(gitLabDataSourceSpec, name, args), resourceOptions(gitLabDataSourceSpec, opts), "enos", "GitLabDataSource");
+    super(provider, gitLabDataSourceSpec, name, args, opts);
   }
 }

@@ -40,21 +40,29 @@ type TokenOutcome = { info: TokenInfo } | { notGitLab: string } | { failure: Che
 type Answer<T> = T | GitLabResponseError | TransportError;
 
 // Per provider process: a stack of 500 sources sharing one token asks about it once. The raw
-// answers are cached, not the verdicts, which name the target's scopes and the input at fault.
+// answers are cached, not the verdicts, which name the target's scopes and the input at fault;
+// under a key of everything that changes the answer (server root, token, CA bundle). Transient
+// answers (network failures, 429, 5xx) are shared only by the calls that were waiting for them.
 const tokenChecks = new Map<string, Promise<Answer<TokenInfo>>>();
 const projectChecks = new Map<string, Promise<Answer<ProjectInfo>>>();
 
-function cacheKey(...parts: string[]): string {
-  return crypto.createHash("sha256").update(parts.join("\n")).digest("hex");
+function cacheKey(...parts: (string | undefined)[]): string {
+  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
-function memo<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+function memo<T>(cache: Map<string, Promise<Answer<T>>>, key: string, compute: () => Promise<Answer<T>>): Promise<Answer<T>> {
   let entry = cache.get(key);
   if (!entry) {
-    entry = compute();
-    cache.set(key, entry);
+    const answer = compute();
+    entry = answer;
+    cache.set(key, answer);
+    void answer.then((settled) => transient(settled) && cache.get(key) === answer && cache.delete(key), () => cache.delete(key));
   }
   return entry;
+}
+
+function transient(answer: Answer<unknown>): boolean {
+  return answer instanceof TransportError || (answer instanceof GitLabResponseError && (answer.status === 429 || answer.status >= 500));
 }
 
 /** HTTP and network failures are answers to judge; anything else is a bug and propagates. */
@@ -79,7 +87,7 @@ export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> 
   let firstNotGitLab: string | undefined;
   let root = check.roots[0];
   for (root of check.roots) {
-    const answer = await memo(tokenChecks, cacheKey(root, check.token), () => answerOf(new GitLabApi(root, check.token, check.transport).tokenSelf()));
+    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.transport.caBundle), () => answerOf(new GitLabApi(root, check.token, check.transport).tokenSelf()));
     outcome = judgeTokenAnswer(answer, root, check);
     if (!("notGitLab" in outcome)) break;
     firstNotGitLab ??= outcome.notGitLab;
@@ -94,7 +102,7 @@ export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> 
   const found = await Promise.all(
     check.projects.map((project) => {
       const path = projectPath(root, project.url);
-      return memo(projectChecks, cacheKey(root, check.token, path), () => answerOf(new GitLabApi(root, check.token, check.transport).project(path)));
+      return memo(projectChecks, cacheKey(root, check.token, check.transport.caBundle, path), () => answerOf(new GitLabApi(root, check.token, check.transport).project(path)));
     }),
   );
   check.projects.forEach((project, i) => judgeProject(found[i], projectPath(root, project.url), project.property, root, result));

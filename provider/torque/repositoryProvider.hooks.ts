@@ -2,7 +2,7 @@ import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
-import { isUnder, normalizeUrl } from "../core/url";
+import { isUnder, sameUrl } from "../core/url";
 import { canonicalSet } from "../core/wire";
 import { applyMode, checkGitLab } from "../gitlab/preflight";
 import { ProviderBody, ProviderRecord, TorqueClient } from "./client";
@@ -13,14 +13,6 @@ const TYPE = "gitLabEnterprise";
 
 function body(args: Args): ProviderBody {
   return { name: args.name, type: TYPE, details: { token: args.token, base_url: args.baseUrl }, repos: args.repos };
-}
-
-function sameUrl(value: string, trailingSlash: boolean): string {
-  try {
-    return normalizeUrl(value) + (trailingSlash ? "/" : "");
-  } catch {
-    return value;
-  }
 }
 
 /** The state of a provider as Torque has it; Torque never returns the token, so the stack's is kept. */
@@ -38,6 +30,12 @@ function stateOf(record: ProviderRecord, token: string | undefined): State {
 
 function sameRegistration(state: State, args: Args): boolean {
   return state.baseUrl === args.baseUrl && canonicalSet(state.repos) === canonicalSet(args.repos);
+}
+
+/** `fresh`: from a list asked for now, not the one this process may share. */
+async function readProvider(id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
+  const record = (await new TorqueClient(requireTorqueSettings()).listProviders(fresh)).get(id);
+  return record && { ...stateOf(record, props.token), preflight: props.preflight ?? "strict" };
 }
 
 const hooks: Hooks<Args, State> = {
@@ -86,11 +84,8 @@ const hooks: Hooks<Args, State> = {
     return { id, outs: { ...args, providerId: id, type: TYPE } };
   },
 
-  async read(id, props) {
-    const client = new TorqueClient(requireTorqueSettings());
-    const record = (await client.listProviders()).get(id);
-    return record && { ...stateOf(record, props.token), preflight: props.preflight ?? "strict" };
-  },
+  read: (id, props) => readProvider(id, props, false),
+  readOne: (id, props) => readProvider(id, props, true),
 
   async update(id, _olds, news) {
     await new TorqueClient(requireTorqueSettings()).updateProvider(id, body(news));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, nameInput, preflightInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
@@ -8,11 +8,7 @@ export const repositoryProviderSpec = {
   description:
     "A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own.",
   inputs: z.object({
-    name: z
-      .string()
-      .min(1, { error: "must not be empty." })
-      .max(100, { error: (issue) => `must be at most 100 characters (got ${(issue.input as string).length}).` })
-      .describe("Display name of the provider in Torque."),
+    name: nameInput({ max: 100 }).describe("Display name of the provider in Torque."),
     baseUrl: urlInput({ trailingSlash: true }).describe(
       "URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash.",
     ),
@@ -32,7 +28,7 @@ export const repositoryProviderSpec = {
   autoName: "name",
   localInputs: ["preflight", "gitlabCaBundle"],
   unordered: ["repos"],
-  secretOutputs: ["token"],
+  secrets: ["token"],
 } satisfies ResourceSpec;
 
 export type RepositoryProviderArgs = Args<typeof repositoryProviderSpec>;

@@ -220,7 +220,7 @@ describe("RepositoryProvider: import and destroy", () => {
     const stack = fx.stack();
     const program = [provider("rp-import", { name: "rp-seeded", repos: [repo(INFRA)] }, { import: seeded.id })];
     const imported = await upOk(stack, program);
-    expect(ops(imported)).toEqual(["import"]);
+    expect(ops(imported)).toEqual(["create"]); // adopted by the provider's create: the engine's import step cannot run a dynamic provider
     expect(stack.resource("rp-import").id).toBe(seeded.id);
     expect(stack.resource("rp-import").outputs).toMatchObject({ providerId: seeded.id, name: "rp-seeded", baseUrl: base(), repos: [repo(INFRA)] });
     expect(record(seeded.id)).toEqual(seeded);
@@ -235,7 +235,7 @@ describe("RepositoryProvider: import and destroy", () => {
   test("import of an id Torque does not have fails and adopts nothing", async () => {
     const stack = fx.stack();
     const result = await stack.up([provider("rp-import-missing", {}, { import: "00000000-0000-0000-0000-000000000000" })]);
-    expect(messages(result)).toMatch(/does not exist/);
+    expect(messages(result)).toContain("cannot import torque:RepositoryProvider 00000000-0000-0000-0000-000000000000: there is no such object");
     expect(stack.state.size).toBe(0);
   });
 
@@ -290,6 +290,12 @@ describe("RepositoryProvider: Torque's error answers name the cause", () => {
     expect(message).toContain(`repository provider named rp-taken (id ${existing.id})`);
     expect(message).toContain(`import: "${existing.id}"`);
     expect(stack.state.size).toBe(0);
+    expect(byName("rp-taken")).toEqual([existing]);
+
+    // Following the advice converges: the import option adopts it (Torque cannot tell who made it, so it is never adopted unasked).
+    const adopted = await upOk(stack, [provider("rp-409", { name: "rp-taken" }, { import: existing.id })]);
+    expect(ops(adopted)).toEqual(["create"]);
+    expect(stack.resource("rp-409").id).toBe(existing.id);
     expect(byName("rp-taken")).toEqual([existing]);
   });
 

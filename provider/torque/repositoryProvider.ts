@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { resourceOptions, resourceProps } from "../core/resource";
+import { SpecResource } from "../core/resource";
 import type { InputArgs, OutputProps } from "../core/spec";
 import provider = require("./repositoryProvider.hooks");
 import { repositoryProviderSpec, RepositoryProviderState } from "./repositoryProvider.schema";
@@ -10,8 +10,8 @@ export type RepositoryProviderArgs = InputArgs<z.input<typeof repositoryProvider
 export interface RepositoryProvider extends OutputProps<RepositoryProviderState> {}
 
 /** {@link repositoryProviderSpec.description} */
-export class RepositoryProvider extends pulumi.dynamic.Resource {
+export class RepositoryProvider extends SpecResource {
   constructor(name: string, args: Omit<RepositoryProviderArgs, "name"> & { name?: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(repositoryProviderSpec, name, args), resourceOptions(repositoryProviderSpec, opts), "torque", "RepositoryProvider");
+    super(provider, repositoryProviderSpec, name, args, opts);
   }
 }

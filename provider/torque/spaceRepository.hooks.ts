@@ -1,9 +1,10 @@
 import { createOnce } from "../core/createOnce";
-import { PartialCreateError, ProviderError } from "../core/errors";
+import { InitError, ProviderError } from "../core/errors";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
-import { isUnder, normalizeUrl } from "../core/url";
+import { canonical } from "../core/wire";
+import { isUnder, sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import { SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { requireTorqueSettings, torqueSettings } from "./settings";
@@ -32,17 +33,11 @@ function parseId(id: string): { space: string; name: string } {
 }
 
 function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<State>): State {
-  let repositoryUrl = record.repository_url;
-  try {
-    repositoryUrl = normalizeUrl(repositoryUrl);
-  } catch {
-    // keep the server's value so the difference shows
-  }
   return {
     ...props,
     space,
     repositoryName: record.name,
-    repositoryUrl,
+    repositoryUrl: sameUrl(record.repository_url),
     branch: record.branch ?? "",
     credentialName: record.credential_name ?? undefined,
     agents: record.agents.map((a) => a.name),
@@ -67,6 +62,13 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
     delay = Math.min(delay * 1.5, 5_000);
   }
+}
+
+/** `fresh`: from a list asked for now, not the one this process may share. */
+async function readRepository(id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
+  const { space, name } = parseId(id);
+  const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space, fresh)).get(name);
+  return record && stateOf(space, record, props);
 }
 
 const hooks: Hooks<Args, State> = {
@@ -127,38 +129,48 @@ const hooks: Hooks<Args, State> = {
       },
       find: async () => {
         const found = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
-        return found && { id, matches: stateOf(args.space, found, {}).repositoryUrl === args.repositoryUrl && found.branch === args.branch };
+        return found && { id, matches: sameUrl(found.repository_url) === args.repositoryUrl && found.branch === args.branch };
       },
     });
-    const synced = await waitForSync(client, args);
-    const outs = { ...args, useAllAgents: body(args).use_all_agents, status: synced?.status ?? "Unknown" };
-    if (synced?.status === "Connected") return { id, outs };
-    const reasons = synced?.errors?.map((e) => e.message) ?? [];
-    const message =
-      synced?.status === "Error"
-        ? `Torque could not sync repository ${args.repositoryName} in space ${args.space}: ${reasons.join("; ") || "no reason given"}; fix the cause, then run pulumi up again.`
-        : `repository ${args.repositoryName} in space ${args.space} did not finish syncing within ${args.syncTimeoutSeconds} s (status ${synced?.status ?? "not listed"}${agentProgress(synced)}); raise syncTimeoutSeconds or check the space's agents, then run pulumi up again.`;
-    throw new PartialCreateError(message, id, outs, reasons.length > 0 ? reasons : [message]);
+    return { id, outs: await connected(client, id, args) };
   },
 
-  async read(id, props) {
-    const { space, name } = parseId(id);
-    const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space)).get(name);
-    return record && stateOf(space, record, props);
-  },
+  read: (id, props) => readRepository(id, props, false),
+  readOne: (id, props) => readRepository(id, props, true),
 
   async update(id, olds, news) {
     const { space, name } = parseId(id);
+    const client = new TorqueClient(requireTorqueSettings());
     const { credential_name, agents, use_all_agents } = body(news);
-    await new TorqueClient(requireTorqueSettings()).updateSpaceRepository(space, name, { credential_name, agents, use_all_agents });
-    return { ...news, useAllAgents: use_all_agents, status: olds.status };
+    const patch = { credential_name, agents, use_all_agents };
+    const before = { credential_name: olds.credentialName ?? null, agents: olds.agents, use_all_agents: olds.useAllAgents };
+    if (canonical(patch) !== canonical(before)) await client.updateSpaceRepository(space, name, patch);
+    const outs = { ...news, useAllAgents: use_all_agents, status: olds.status };
+    // A repository whose sync did not end Connected gets an Update on every pulumi up (it has
+    // initialization errors, or `ready` says so after a refresh): check the sync again, fail while it is not.
+    return olds.status === "Connected" ? outs : connected(client, id, news);
   },
+
+  ready: (state) => state.status === "Connected",
 
   async delete(id) {
     const { space, name } = parseId(id);
     await new TorqueClient(requireTorqueSettings()).deleteSpaceRepository(space, name);
   },
 };
+
+/** The repository's state once its sync has ended Connected; otherwise it is kept in state with initialization errors. */
+async function connected(client: TorqueClient, id: string, args: Args): Promise<State> {
+  const synced = await waitForSync(client, args);
+  const outs = { ...args, useAllAgents: body(args).use_all_agents, status: synced?.status ?? "Unknown" };
+  if (synced?.status === "Connected") return outs;
+  const reasons = synced?.errors?.map((e) => e.message) ?? [];
+  const message =
+    synced?.status === "Error"
+      ? `Torque could not sync repository ${args.repositoryName} in space ${args.space}: ${reasons.join("; ") || "no reason given"}; fix the cause, then run pulumi up again.`
+      : `repository ${args.repositoryName} in space ${args.space} did not finish syncing within ${args.syncTimeoutSeconds} s (status ${synced?.status ?? "not listed"}${agentProgress(synced)}); raise syncTimeoutSeconds or check the space's agents, then run pulumi up again.`;
+  throw new InitError(message, id, outs, reasons.length > 0 ? reasons : [message]);
+}
 
 function agentProgress(record: SpaceRepositoryRecord | undefined): string {
   if (!record || record.agents.length === 0) return "";

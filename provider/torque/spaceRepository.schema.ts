@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { gitlabCaBundleInput, preflightInput, secretInput } from "../core/inputs";
+import { gitlabCaBundleInput, nameInput, preflightInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
 
 const name = (what: string) =>
-  z
-    .string()
-    .min(1, { error: "must not be empty." })
-    .max(100, { error: "must be at most 100 characters." })
-    .regex(/^[^/?#\s]+$/, { error: "must not contain /, ?, # or spaces." })
+  nameInput({ max: 100, spaces: false })
+    .regex(/^[^/?#]+$/, { error: "must not contain /, ? or #." })
     .describe(what);
 
 export const spaceRepositorySpec = {
@@ -19,13 +16,13 @@ export const spaceRepositorySpec = {
     space: name("Name of the Torque space."),
     repositoryName: name("Name of the repository in the space; unique in the space."),
     repositoryUrl: urlInput({ trailingSlash: false }).describe("URL of the GitLab repository, `http(s)://host[:port]/namespace/project`."),
-    branch: z.string().min(1, { error: "must not be empty." }).default("main").describe("Branch Torque reads. Default: main."),
+    branch: nameInput({ max: 255, spaces: false }).default("main").describe("Branch Torque reads. Default: main."),
     token: secretInput("GitLab token of the repository itself (read_api and read_repository), when neither provider nor credentialName is given.").optional(),
     credentialName: name("A credential stored in the Torque space, used instead of a token.").optional(),
     providerId: z.string().min(1).optional().describe("Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository."),
     providerBaseUrl: z.string().optional().describe("Set by `provider`: its baseUrl, to check at preview that the repository lies under it."),
     providerToken: secretInput("Set by `provider`: its GitLab token, used only by the preview-time connectivity test.").optional(),
-    agents: z.array(z.string().min(1)).default([]).describe("Agents the space uses for this repository. Order does not matter."),
+    agents: z.array(nameInput({ max: 100 })).default([]).describe("Agents the space uses for this repository. Order does not matter."),
     useAllAgents: z.boolean().optional().describe("Use every agent of the space. Default: true when agents is empty."),
     eacAutoRegistration: z.boolean().default(false).describe("Let Torque register environment-as-code files it finds in the repository."),
     syncTimeoutSeconds: z.number().int().min(1).max(3600).default(120).describe("How long create waits for the repository to reach Connected. Default: 120."),
@@ -39,7 +36,7 @@ export const spaceRepositorySpec = {
   uniqueBy: "repositoryName",
   localInputs: ["providerId", "providerBaseUrl", "providerToken", "syncTimeoutSeconds", "preflight", "gitlabCaBundle"],
   unordered: ["agents"],
-  secretOutputs: ["token", "providerToken"],
+  secrets: ["token", "providerToken"],
   references: {
     provider: {
       resource: "torque:RepositoryProvider",

@@ -205,9 +205,32 @@ describe("SpaceRepository: create waits for the sync", () => {
       expect(state.outputs.status).toBe("Error");
       expect(entry("sr-sync-error")?.status).toBe("Error");
 
+      expect(state.initErrors).toEqual(reasons);
+
+      // A failed sync stays failed: the engine sends an Update for a resource with
+      // initialization errors, which checks the sync again and fails the same way.
+      const writes = () => torque().requests.filter((r) => r.method !== "GET").length;
+      const writesBefore = writes();
       const again = await stack.up(program);
-      expect(again.errors).toEqual([]);
-      expect(ops(again)).toEqual(["same"]);
+      expect(ops(again)).toEqual(["update"]);
+      expect(messages(again)).toContain(`Torque could not sync repository sr-sync-error in space ${SPACE}: ${reasons.join("; ")}`);
+      expect(stack.resource("sr-sync-error").initErrors).toEqual(reasons);
+      // A refresh clears the engine's initialization errors; the repository still is not Connected, so drift shows and up fails.
+      const refreshed = await stack.refresh();
+      expect(ops(refreshed)).toEqual(["refresh-update"]);
+      expect(stack.resource("sr-sync-error").initErrors).toBeUndefined();
+      expect(ops(await stack.preview(program))).toEqual(["update"]);
+      expect(messages(await stack.up(program))).toContain(`Torque could not sync repository sr-sync-error`);
+
+      torque().editSpaceRepository(SPACE, "sr-sync-error", { status: "Connected", errors: [] });
+      const fixed = await stack.up(program);
+      expect(fixed.errors).toEqual([]);
+      expect(ops(fixed)).toEqual(["update"]);
+      expect(stack.resource("sr-sync-error").outputs.status).toBe("Connected");
+      expect(stack.resource("sr-sync-error").initErrors).toBeUndefined();
+      expect(writes()).toBe(writesBefore); // re-checking the sync writes nothing
+      expect(changes(await stack.preview(program))).toEqual([]);
+      expect(changes(await stack.refresh())).toEqual([]);
       expect(torque().spaceRepositories(SPACE).filter((r) => r.name === "sr-sync-error")).toHaveLength(1);
       expect(leakedSecrets([stack.checkpoint()], [fx.demo.gitlabToken])).toEqual([]);
     } finally {
@@ -393,7 +416,7 @@ describe("SpaceRepository: delete, import and changes made outside Pulumi", () =
     const mark = torque().requests.length;
     const args = withCredential(url, { agents: [AGENT] });
     const imported = await upOk(stack, [repository("sr-import", args, { import: `${SPACE}/sr-import` })]);
-    expect(ops(imported)).toEqual(["import"]);
+    expect(ops(imported)).toEqual(["create"]);
     expect(stack.resource("sr-import").id).toBe(`${SPACE}/sr-import`);
     expect(stack.resource("sr-import").outputs).toMatchObject({ repositoryUrl: url, credentialName: CREDENTIAL, agents: [AGENT], useAllAgents: false, status: "Connected" });
     expect(torque().requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
@@ -409,7 +432,7 @@ describe("SpaceRepository: delete, import and changes made outside Pulumi", () =
     const malformed = await fx.stack().up([repository("sr-import-bad", withCredential(url), { import: "sr-import-bad" })]);
     expect(messages(malformed)).toContain("sr-import-bad is not a space repository id; use <space>/<repositoryName>");
     const missing = await fx.stack().up([repository("sr-import-missing", withCredential(url), { import: `${SPACE}/sr-import-missing` })]);
-    expect(messages(missing)).toMatch(/does not exist/);
+    expect(messages(missing)).toContain(`cannot import torque:SpaceRepository ${SPACE}/sr-import-missing: there is no such object`);
   });
 
   test("deleted outside Pulumi: refresh drops it, up connects it again", async () => {

@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { resourceOptions, resourceProps } from "../core/resource";
+import { SpecResource } from "../core/resource";
 import type { InputArgs, OutputProps } from "../core/spec";
 import type { RepositoryProvider } from "./repositoryProvider";
 import provider = require("./spaceRepository.hooks");
@@ -16,8 +16,8 @@ export type SpaceRepositoryArgs = Omit<WireArgs, "providerId" | "providerBaseUrl
 export interface SpaceRepository extends OutputProps<SpaceRepositoryState> {}
 
 /** A GitLab repository connected to a Torque space. */
-export class SpaceRepository extends pulumi.dynamic.Resource {
+export class SpaceRepository extends SpecResource {
   constructor(name: string, args: SpaceRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(spaceRepositorySpec, name, args), resourceOptions(spaceRepositorySpec, opts), "torque", "SpaceRepository");
+    super(provider, spaceRepositorySpec, name, args, opts);
   }
 }

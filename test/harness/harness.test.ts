@@ -88,14 +88,11 @@ describe("harness: a trivial dynamic provider through the real provider host", (
     expect(read("b")).toBe("one");
   });
 
-  test("import adopts an existing object and fails when the program disagrees", async () => {
+  test("the import option fails for a plain dynamic resource, as under the real engine: Read gets the id alone", async () => {
     fs.writeFileSync(path.join(dir, "a.txt"), "existing");
     const stack = new Stack();
-    const mismatch = await stack.up([file("a", "other", { opts: { import: path.join(dir, "a.txt") } })]);
-    expect(mismatch.errors[0].message).toMatch(/do not match/);
     const imported = await stack.up([file("a", "existing", { opts: { import: path.join(dir, "a.txt") } })]);
-    expect(imported.errors).toEqual([]);
-    expect(imported.steps.map((s) => s.op)).toEqual(["import"]);
-    expect(changes(await stack.preview([file("a", "existing")]))).toEqual([]);
+    expect(imported.errors).toEqual([expect.objectContaining({ message: "code must be a string, not undefined" })]);
+    expect(stack.state.size).toBe(0);
   });
 });

@@ -14,9 +14,9 @@ export interface CheckFailure { property: string; reason: string }
 export interface DiffResult { changes: "some" | "none" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }
 export interface ReadResult { id: string; properties: Props; inputs?: Props }
 
-/** A failed provider call. `partial` is set when the resource was created but failed to initialise. */
+/** A failed provider call. `partial` is set when the resource exists but failed to initialise (ErrorResourceInitFailed). */
 export class HostCallError extends Error {
-  constructor(readonly method: string, message: string, readonly partial?: { id: string; properties: Props }) {
+  constructor(readonly method: string, message: string, readonly partial?: { id: string; properties: Props; reasons: string[] }) {
     super(message);
   }
 }
@@ -179,6 +179,7 @@ function toHostCallError(method: string, err: grpc.ServiceError): HostCallError 
       return new HostCallError(method, err.details, {
         id: failed.getId(),
         properties: failed.getProperties()?.toJavaScript() ?? {},
+        reasons: failed.getReasonsList(),
       });
     }
   }

@@ -18,6 +18,8 @@ export interface ResourceState {
   secretInputs: string[];
   secretOutputs: string[];
   dependencies: string[];
+  /** Set when the resource exists but failed to initialise (a Create or Update with ErrorResourceInitFailed). */
+  initErrors?: string[];
 }
 
 export interface OperationResult {
@@ -215,26 +217,30 @@ class Operation {
         return reply(imported);
       }
       const checked = await this.check(reg, old?.inputs ?? {});
+      const keepPartial = (partial: { id: string; properties: Props; reasons: string[] }) =>
+        state.set(reg.urn, { ...fresh(partial.id, checked, partial.properties), initErrors: partial.reasons });
       if (!old) {
         this.steps.push({ urn: reg.urn, op: "create" });
         if (preview) return reply({ id: "", outputs: checked });
-        const created = await this.create(reg.urn, checked, (partial) => state.set(reg.urn, fresh(partial.id, checked, partial.properties)));
+        const created = await this.keepingPartial(() => this.host.create(reg.urn, checked), keepPartial);
         state.set(reg.urn, fresh(created.id, checked, created.properties));
         return reply(state.get(reg.urn)!);
       }
       const diff = await this.host.diff(reg.urn, old.id, old.outputs, checked, old.inputs);
       const changed = diff.changes === "unknown" ? canonical(old.inputs) !== canonical(checked) : diff.changes === "some";
-      if (!changed) {
+      // As the engine's step generator: an unchanged resource with initialization errors
+      // still gets an Update, to go on awaiting its initialization; success clears the errors.
+      if (!changed && !old.initErrors?.length) {
         this.steps.push({ urn: reg.urn, op: "same" });
         if (!preview) state.set(reg.urn, { ...old, inputs: checked, secretInputs: reg.secretKeys, secretOutputs });
         return reply(old);
       }
-      const replace = diff.replaces.length > 0;
+      const replace = changed && diff.replaces.length > 0;
       this.steps.push({ urn: reg.urn, op: replace ? "replace" : "update" });
       if (preview) return reply({ id: replace ? "" : old.id, outputs: checked });
       if (!replace) {
-        const outputs = await this.host.update(reg.urn, old.id, old.outputs, checked, old.inputs);
-        state.set(reg.urn, { ...fresh(old.id, checked, outputs) });
+        const outputs = await this.keepingPartial(() => this.host.update(reg.urn, old.id, old.outputs, checked, old.inputs), keepPartial);
+        state.set(reg.urn, fresh(old.id, checked, outputs));
         return reply(state.get(reg.urn)!);
       }
       if (diff.deleteBeforeReplace || reg.deleteBeforeReplace) {
@@ -243,7 +249,7 @@ class Operation {
       } else {
         replaced.push(old);
       }
-      const created = await this.create(reg.urn, checked, (partial) => state.set(reg.urn, fresh(partial.id, checked, partial.properties)));
+      const created = await this.keepingPartial(() => this.host.create(reg.urn, checked), keepPartial);
       state.set(reg.urn, fresh(created.id, checked, created.properties));
       return reply(state.get(reg.urn)!);
     } catch (err) {
@@ -260,18 +266,20 @@ class Operation {
     return inputs;
   }
 
-  private async create(urn: string, inputs: Props, onPartial: (partial: { id: string; properties: Props }) => void) {
+  /** A Create or Update that fails with ErrorResourceInitFailed leaves the resource in state, with its errors. */
+  private async keepingPartial<T>(call: () => Promise<T>, keep: (partial: NonNullable<HostCallError["partial"]>) => void): Promise<T> {
     try {
-      return await this.host.create(urn, inputs);
+      return await call();
     } catch (err) {
-      if (err instanceof HostCallError && err.partial?.id) onPartial(err.partial);
+      if (err instanceof HostCallError && err.partial?.id) keep(err.partial);
       throw err;
     }
   }
 
+  /** As the engine's ImportStep: Read with the URN and the id only, no state and no inputs. */
   private async importStep(reg: Registration): Promise<{ id: string; inputs: Props; outputs: Props }> {
     this.steps.push({ urn: reg.urn, op: "import" });
-    const read = await this.host.read(reg.urn, reg.importId!, {}, reg.inputs);
+    const read = await this.host.read(reg.urn, reg.importId!, {}, {});
     if (!read.id) throw new Error(`resource '${reg.importId}' does not exist`);
     const checked = await this.check(reg, read.inputs ?? {});
     const diff = await this.host.diff(reg.urn, read.id, read.properties, checked, read.inputs ?? {});
@@ -295,7 +303,8 @@ class Operation {
             const inputs = read.inputs ?? r.inputs;
             const drift = await this.host.diff(r.urn, r.id, read.properties, r.inputs, inputs);
             this.steps.push({ urn: r.urn, op: drift.changes === "none" ? "same" : "refresh-update" });
-            state.set(r.urn, { ...r, inputs, outputs: read.properties });
+            // As the engine's RefreshStep: a Read that succeeds clears initialization errors.
+            state.set(r.urn, { ...r, inputs, outputs: read.properties, initErrors: undefined });
           } catch (err) {
             this.errors.push({ urn: r.urn, message: (err as Error).message });
           }

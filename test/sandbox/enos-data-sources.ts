@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ListLag } from "./lag";
 import {
   checkFields,
   isNonEmptyString,
@@ -93,6 +94,13 @@ const SEARCH_RULES = {
 /** The Data Source Registration actions and their store. */
 export class DataSources {
   readonly records = new Map<string, DataSourceRecord>();
+  /** Search answers late (get does not). */
+  readonly lag = new ListLag();
+  /**
+   * Pages after the first start one entry later, as when an earlier data source is deleted
+   * between two page reads: the entry at the page boundary is in no page.
+   */
+  shiftPages = false;
 
   constructor(private readonly testConnection: ConnectionTester) {}
 
@@ -167,8 +175,9 @@ export class DataSources {
     if (problem) return problem;
     const { name, pagination } = value as { name?: string; pagination?: { pageNo: number; pageSize: number } };
     const { pageNo, pageSize } = pagination ?? { pageNo: 1, pageSize: DEFAULT_PAGE_SIZE };
-    const matching = this.inOrg(caller).filter((record) => name === undefined || record.name === name);
-    const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    const matching = this.lag.answer(caller.orgId, this.inOrg(caller)).filter((record) => name === undefined || record.name === name);
+    const shift = this.shiftPages && pageNo > 1 ? 1 : 0;
+    const page = matching.slice((pageNo - 1) * pageSize + shift, pageNo * pageSize + shift);
     return { ...ok(page.map(view)), pagination: { pageNo, pageSize, totalSize: matching.length } };
   }
 

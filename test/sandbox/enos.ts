@@ -69,6 +69,16 @@ export class EnosServer extends SandboxServer {
     this.tokens.expireAll();
   }
 
+  /** `search` answers what it held `reads` searches ago (`get` stays exact). */
+  lagSearch(reads: number): void {
+    this.sources.lag.reads = reads;
+  }
+
+  /** Pages after the first skip the entry at their start, as under a concurrent delete. */
+  shiftSearchPages(on: boolean): void {
+    this.sources.shiftPages = on;
+  }
+
   dataSources(): DataSourceRecord[] {
     return [...this.sources.records.values()].map((record) => ({ ...record }));
   }

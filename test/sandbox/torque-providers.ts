@@ -1,3 +1,4 @@
+import { ListLag } from "./lag";
 import { randomUUID } from "node:crypto";
 import {
   checkFields,
@@ -26,6 +27,7 @@ export type CreateResponseShape = "string" | "text" | "object";
 /** Account-level repository providers: the HTTP operations and their store. */
 export class RepositoryProviders {
   readonly records = new Map<string, ProviderRecord>();
+  readonly lag = new ListLag();
 
   create(body: string, shape: CreateResponseShape): SandboxResponse {
     const input = readProvider(body);
@@ -37,7 +39,7 @@ export class RepositoryProviders {
   }
 
   list(): SandboxResponse {
-    return jsonResponse(200, [...this.records.values()].map(view));
+    return jsonResponse(200, this.lag.answer("providers", [...this.records.values()].map(view)));
   }
 
   get(id: string): SandboxResponse {

@@ -1,3 +1,4 @@
+import { ListLag } from "./lag";
 import {
   checkFields,
   isBoolean,
@@ -73,6 +74,7 @@ const UPDATE_RULES: Record<string, FieldRule> = {
 
 /** Space repositories: the HTTP operations, their store and the simulated sync. */
 export class Spaces {
+  readonly lag = new ListLag();
   private readonly spaces = new Map<string, Space>();
   private defaultSync: SyncSetting = { delayMs: 0, outcome: "Connected" };
   private readonly syncByUrl = new Map<string, SyncSetting>();
@@ -111,7 +113,7 @@ export class Spaces {
   list(spaceName: string): SandboxResponse {
     const space = this.spaces.get(spaceName);
     if (!space) return spaceNotFound(spaceName);
-    return jsonResponse(200, [...space.repositories.values()].map((stored) => view(spaceName, current(stored))));
+    return jsonResponse(200, this.lag.answer(spaceName, [...space.repositories.values()].map((stored) => view(spaceName, current(stored)))));
   }
 
   update(spaceName: string, name: string, body: string): SandboxResponse {

@@ -97,6 +97,12 @@ export class TorqueServer extends SandboxServer {
     this.spaces.remove(space, name);
   }
 
+  /** List reads (providers, a space's repositories) answer what they held `reads` list reads ago. */
+  lagLists(reads: number): void {
+    this.repositoryProviders.lag.reads = reads;
+    this.spaces.lag.reads = reads;
+  }
+
   /** Sync of repositories created from now on; without `url` the default for all. */
   setSync(setting: SyncSetting): void {
     this.spaces.setSync(setting);
