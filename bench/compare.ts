@@ -4,8 +4,10 @@
  * on node:http) is checked out into a temporary git work tree, installed with `npm ci` and
  * built there; both builds run under this tree's harness and sandbox, only the package under
  * test differs. Runs alternate A B B A A B ... (COMPARE_RUNS per build, default 3) so that a
- * drift of the machine's load weighs on both alike; the medians, request counts and the
- * provider host's peak RSS are printed and written to bench/results/compare-<N>.json.
+ * drift of the machine's load weighs on both alike; the medians of wall time and of the
+ * provider host's CPU time (less sensitive than wall time to other work on the machine),
+ * request counts and the host's peak RSS are printed and written to
+ * bench/results/compare-<N>.json.
  *
  * Environment: BENCH_N (one size, default 500), BENCH_LATENCY_MS, BENCH_PARALLEL, BENCH_TOKENS
  * as for `npm run bench`; COMPARE_KEEP=1 keeps the work tree (and its node_modules) for the
@@ -27,10 +29,26 @@ const n = Number(process.env.BENCH_N ?? 500);
 const runs = Number(process.env.COMPARE_RUNS ?? 3);
 const root = path.resolve(__dirname, "..");
 
+type Measured = PhaseResult & { hostCpuMs: number };
+
 interface Build {
   name: string;
   programDir: string;
-  results: { up: PhaseResult; destroy: PhaseResult }[];
+  results: { up: Measured; destroy: Measured }[];
+}
+
+const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+
+/** CPU time of this process's children that have ended (Linux): each phase's provider host, which the harness stops and waits for. */
+function endedChildrenCpuMs(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+}
+
+async function withHostCpu(run: () => Promise<PhaseResult>): Promise<Measured> {
+  const before = endedChildrenCpuMs();
+  const result = await run();
+  return { ...result, hostCpuMs: Math.round(endedChildrenCpuMs() - before) };
 }
 
 const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
@@ -59,10 +77,11 @@ async function upAndDestroy(build: Build): Promise<void> {
     const { tokens } = await seed(sandbox, n, latencyMs);
     const stack = benchStack(sandbox);
     const floor = floors({ n, tokens: tokenCount, projects: n, spaces: 1, changed: 0 });
-    const up = await measure(sandbox, "up", floor.up, latencyMs, () => stack.up(program(sandbox, n, tokens, () => "")));
-    const destroy = await measure(sandbox, "destroy", floor.destroy, latencyMs, () => stack.destroy());
+    const up = await withHostCpu(() => measure(sandbox, "up", floor.up, latencyMs, () => stack.up(program(sandbox, n, tokens, () => ""))));
+    const destroy = await withHostCpu(() => measure(sandbox, "destroy", floor.destroy, latencyMs, () => stack.destroy()));
     build.results.push({ up, destroy });
-    console.log(`${build.name}: up ${up.wallMs} ms (${up.requests.total} requests, ${up.errors} errors), destroy ${destroy.wallMs} ms (${destroy.requests.total} requests, ${destroy.errors} errors)`);
+    const line = (r: Measured) => `${r.wallMs} ms (host CPU ${r.hostCpuMs} ms, ${r.requests.total} requests, ${r.errors} errors)`;
+    console.log(`${build.name}: up ${line(up)}, destroy ${line(destroy)}`);
   } finally {
     await sandbox.close();
   }
@@ -77,15 +96,17 @@ function median(values: number[]): number {
 function report(builds: [Build, Build]): void {
   const [a, b] = builds;
   console.log(`\n## ${b.name} against ${a.name}: N = ${n} per kind, latency ${latencyMs} ms, ${runs} runs each (medians)\n`);
-  console.log(`| phase | ${a.name} ms | ${b.name} ms | change | ${a.name} requests | ${b.name} requests | ${a.name} host peak RSS MB | ${b.name} host peak RSS MB |`);
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log(`| phase | ${a.name} wall ms | ${b.name} wall ms | change | ${a.name} host CPU ms | ${b.name} host CPU ms | change | ${a.name} requests | ${b.name} requests | ${a.name} host peak RSS MB | ${b.name} host peak RSS MB |`);
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   const summary: Record<string, unknown> = {};
+  const change = (x: number, y: number) => `${round((y / x - 1) * 100)}%`;
   for (const phase of ["up", "destroy"] as const) {
     const [wa, wb] = [a, b].map((x) => median(x.results.map((r) => r[phase].wallMs)));
+    const [ca, cb] = [a, b].map((x) => median(x.results.map((r) => r[phase].hostCpuMs)));
     const [qa, qb] = [a, b].map((x) => x.results.map((r) => r[phase].requests.total).join("/"));
     const [ra, rb] = [a, b].map((x) => Math.max(...x.results.map((r) => r[phase].hostPeakRssMb)));
-    console.log(`| ${phase} | ${wa} | ${wb} | ${round((wb / wa - 1) * 100)}% | ${qa} | ${qb} | ${ra} | ${rb} |`);
-    summary[phase] = { [a.name]: { medianMs: wa, requests: qa, peakRssMb: ra }, [b.name]: { medianMs: wb, requests: qb, peakRssMb: rb } };
+    console.log(`| ${phase} | ${wa} | ${wb} | ${change(wa, wb)} | ${ca} | ${cb} | ${change(ca, cb)} | ${qa} | ${qb} | ${ra} | ${rb} |`);
+    summary[phase] = { [a.name]: { medianMs: wa, hostCpuMs: ca, requests: qa, peakRssMb: ra }, [b.name]: { medianMs: wb, hostCpuMs: cb, requests: qb, peakRssMb: rb } };
   }
   const dir = path.join(__dirname, "results");
   fs.mkdirSync(dir, { recursive: true });

@@ -172,12 +172,13 @@ export class HttpClient {
     const location = res.headers.location;
     if (!REDIRECTS.has(res.status) || !location) return undefined;
     const call = `${req.method} ${req.path}`;
-    const target = URL.canParse(location, this.origin + req.path) ? new URL(location, this.origin + req.path) : undefined;
-    const where = target ? target.origin + target.pathname : "an address that is not a URL";
-    const fail = (why: string) => new TransportError(`${this.options.api}: ${this.host} redirected ${call} to ${where}${why}`, { ambiguous: !idempotent });
-    if (target?.origin !== this.origin) throw fail(", another origin, where credentials are not sent; if that is the server, configure its address instead.");
-    if (res.status !== 307 && res.status !== 308 && req.method !== "GET") throw fail(` (${res.status}), which is not repeated as another method; check the configured URL.`);
-    if (count >= MAX_REDIRECTS || Date.now() - started > this.retry.totalMs) throw fail(` after ${count} redirects already; check the configured URL and the server's redirects.`);
+    const fail = (why: string) => new TransportError(`${this.options.api}: ${this.host} redirected ${call} to ${why}`, { ambiguous: !idempotent });
+    if (!URL.canParse(location, this.origin + req.path)) throw fail("an address that is not a URL; check the configured URL.");
+    const target = new URL(location, this.origin + req.path);
+    const where = target.origin + target.pathname; // not the query: it may carry a credential
+    if (target.origin !== this.origin) throw fail(`${where}, another origin, where credentials are not sent; if that is the server, configure its address instead.`);
+    if (res.status !== 307 && res.status !== 308 && req.method !== "GET") throw fail(`${where} (${res.status}), which is not repeated as another method; check the configured URL.`);
+    if (count >= MAX_REDIRECTS || Date.now() - started > this.retry.totalMs) throw fail(`${where} after ${count} redirects already; check the configured URL and the server's redirects.`);
     return { ...req, path: target.pathname + target.search, query: undefined };
   }
 
