@@ -104,7 +104,7 @@ afterEach(() => {
   expect(thrownAtProcess).toEqual([]);
   expect(calls.filter((c) => c.ms > c.budgetMs + SLACK_MS)).toEqual([]);
   expect(calls.filter((c) => c.bytes > c.capBytes)).toEqual([]);
-  expect(calls.length).toBeGreaterThan(RUNS);
+  expect(calls.length).toBeGreaterThanOrEqual(RUNS); // every operation asks at least once
   calls.length = 0;
 });
 
