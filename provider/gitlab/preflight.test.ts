@@ -420,7 +420,7 @@ describe("server URL", () => {
       const ds = unique("ds_");
       const result = await preview(
         [torque(tq, { token: t, repos: [`http://${host}/group/project`] }, `http://${host}/`), dataSource(ds, { gitUrl: `http://${host}/group/project`, token: t })],
-        fx.stack({ config: { "gitlab:timeoutSeconds": "1" } }),
+        { "gitlab:timeoutSeconds": "1" },
       );
       expect(failure(result, tq, "baseUrl")).toMatch(new RegExp(`${host} did not answer GET /api/v4/personal_access_tokens/self within 1 s; check that the server is reachable`));
       expect(failure(result, ds, "gitUrl")).toContain(`${host} did not answer`);
