@@ -1,9 +1,12 @@
 /**
  * `npm run bench:compare`: `up` and `destroy` of this build against another commit's, in one
  * session. The other commit (COMPARE_BASE, default: the last one whose HTTP layer was written
- * on node:http) is checked out into a temporary git work tree, installed with `npm ci` and
- * built there; both builds run under this tree's harness and sandbox, only the package under
- * test differs. Runs alternate A B B A A B ... (COMPARE_RUNS per build, default 3) so that a
+ * on node:http; `main`, or any commit, to compare with only this branch's changes between
+ * them) is checked out into a temporary git work tree, installed with `npm ci` and built
+ * there; both builds run under this tree's harness and sandbox. Each phase's provider host
+ * runs its build's package; the program runs in the harness's one shared language host, on
+ * the package of the build that ran first, so the program's side is the same for both. Runs
+ * alternate A B B A A B ... (COMPARE_RUNS per build, default 3) so that a
  * drift of the machine's load weighs on both alike; the medians of wall time and of the
  * provider host's CPU time (less sensitive than wall time to other work on the machine),
  * request counts and the host's peak RSS are printed and written to
