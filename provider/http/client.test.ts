@@ -133,6 +133,27 @@ describe("answers", () => {
     }
   });
 
+  test("an answer that drips in slowly but ends within the time limit is read whole", async () => {
+    const text = JSON.stringify({ id: "x".repeat(50) });
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      let at = 0;
+      const drip = setInterval(() => {
+        res.write(text.slice(at, (at += 10)));
+        if (at >= text.length) {
+          clearInterval(drip);
+          res.end();
+        }
+      }, 20);
+    });
+    try {
+      const c = new HttpClient({ api: "Torque", url: server.url, timeoutMs: 1000, retry: { maxAttempts: 1 } });
+      expect((await get(c, "/api/spaces")).body).toBe(text);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("the time limit covers the whole answer, not only its start", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" });

@@ -127,7 +127,7 @@ function configure(n: number): { gitlabToken: string } {
   setStackConfig({ get: (key: string) => config[key] } as unknown as pulumi.dynamic.Config);
   const gitlabToken = `glpat-secret-${n}`;
   for (const secret of [config["torque:token"], config["enos:appSecret"], gitlabToken]) secrets.add(secret);
-  // The host has seen the GitLab token by now: the connectivity check remembers it before any write.
+  // As the provider does with every secret input when it checks the inputs, before any call.
   rememberSecret(gitlabToken);
   return { gitlabToken };
 }
