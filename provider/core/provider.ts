@@ -3,7 +3,7 @@ import { IMPORT_ID, importFailure, importMismatch, takeImportId } from "./adopt"
 import { setStackConfig } from "./config";
 import { asProviderError, InitError, ProviderError } from "./errors";
 import { infoOnce } from "./log";
-import { redact, rememberSecret } from "./secrets";
+import { rememberSecret, safeText } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
 import { containsUnknown } from "./unknown";
 import { parseInputs } from "./validate";
@@ -79,7 +79,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
             }
           }
         }
-        return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
+        return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: safeText(f.reason) })) };
       } catch (err) {
         return { inputs: given, failures: [{ property: "", reason: asProviderError(err, described("check")).message }] };
       }

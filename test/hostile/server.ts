@@ -93,7 +93,8 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
   const text = (body: Body, req: http.IncomingMessage, requestBody: string) => {
     const raw = "text" in body ? body.text : options.plausible(req.url ?? "/", body.plausible);
     const credentials = ["authorization", "private-token", "apim-accesstoken", "apim-signature"].map((h) => req.headers[h]).filter(Boolean);
-    return raw.split(CREDENTIAL_ECHO).join(JSON.stringify(`${credentials.join(" ")} ${requestBody}`).slice(1, -1));
+    // An echo across lines, as a stack trace in an error body would be: messages must stay one line.
+    return raw.split(CREDENTIAL_ECHO).join(JSON.stringify(`${credentials.join(" ")}\n${requestBody}\r\n\tat Server.handle`).slice(1, -1));
   };
 
   function respond(answer: Hostility, req: http.IncomingMessage, res: http.ServerResponse, requestBody: string): void {
