@@ -42,6 +42,12 @@ const badUrl = fc.oneof(
   fc.constant(""),
 );
 const emptyOrNotString = fc.oneof(fc.constant(""), fc.integer(), fc.boolean(), fc.constant([]));
+/** Odd text: a control character anywhere (a token read from a file ends with a newline), non-ASCII, 100 KB. */
+const control = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom("\n", "\r", "\t", "\u0000", "\u007f"), fc.string({ maxLength: 8 })).map(([a, c, b]) => `glpat${a}${c}${b}`);
+const nonAscii = fc.constantFrom("résumé", "模型仓库", "naïve-repo", "repo\u00a0name");
+const huge = fc.constant("x".repeat(100_000));
+const oddToken = fc.oneof(control, huge, fc.constant("glpat-ünïcode"), fc.constant("glpat with space"));
+const oddUrl = fc.oneof(fc.constant("http://gît.example.com/a/b"), fc.constant("http://git.example.com/a/模型"), huge.map((x) => `http://h/${x}`), fc.constant("http://git.example.com/a/b\n"));
 
 const cases: Case[] = [
   {
@@ -49,10 +55,11 @@ const cases: Case[] = [
     provider: enosDataSource,
     valid: () => ({ name: "model_repo", gitUrl: `${gitlab()}/platform/ml/models`, token: token(), description: "d", preflight: "off" }),
     invalid: {
-      name: fc.oneof(fc.constant(""), fc.constant("a".repeat(51)), fc.stringMatching(/^[a-z]{1,10}[- é][a-z]{1,10}$/), fc.integer()),
-      gitUrl: fc.oneof(badUrl, fc.constant("http://host/only-namespace")),
-      token: emptyOrNotString,
-      description: fc.oneof(fc.string({ minLength: 101, maxLength: 150 }), fc.integer()),
+      name: fc.oneof(fc.constant(""), fc.constant("a".repeat(51)), fc.stringMatching(/^[a-z]{1,10}[- é][a-z]{1,10}$/), fc.integer(), nonAscii, huge),
+      gitUrl: fc.oneof(badUrl, fc.constant("http://host/only-namespace"), oddUrl),
+      token: fc.oneof(emptyOrNotString, oddToken),
+      description: fc.oneof(fc.string({ minLength: 101, maxLength: 150 }), fc.integer(), huge),
+      gitlabCaBundle: fc.oneof(fc.constant("not a certificate"), huge.map((x) => `-----BEGIN CERTIFICATE-----${x}`)),
       preflight: fc.oneof(fc.constant("sometimes"), fc.integer()),
     },
   },
@@ -61,9 +68,9 @@ const cases: Case[] = [
     provider: repositoryProvider,
     valid: () => ({ name: "gitlab", baseUrl: `${gitlab()}/`, token: token(), repos: [`${gitlab()}/platform/infra`], preflight: "off" }),
     invalid: {
-      name: fc.oneof(fc.constant(""), fc.constant("n".repeat(101)), fc.integer()),
-      baseUrl: badUrl,
-      token: emptyOrNotString,
+      name: fc.oneof(fc.constant(""), fc.constant("n".repeat(101)), fc.integer(), nonAscii, control, huge),
+      baseUrl: fc.oneof(badUrl, oddUrl),
+      token: fc.oneof(emptyOrNotString, oddToken),
       repos: fc.oneof(fc.constant(["http://elsewhere.example.com/a/b"]), fc.constant("not a list"), fc.constant([1])),
     },
   },
@@ -72,9 +79,12 @@ const cases: Case[] = [
     provider: spaceRepository,
     valid: () => ({ space: "platform", repositoryName: "infra", repositoryUrl: `${gitlab()}/platform/infra`, token: token(), preflight: "off" }),
     invalid: {
-      space: fc.oneof(fc.constant(""), fc.constant("a/b"), fc.integer()),
-      repositoryName: fc.oneof(fc.constant(""), fc.constant("x y")),
-      repositoryUrl: badUrl,
+      space: fc.oneof(fc.constant(""), fc.constant("a/b"), fc.integer(), nonAscii, control, huge),
+      repositoryName: fc.oneof(fc.constant(""), fc.constant("x y"), nonAscii, control, huge),
+      repositoryUrl: fc.oneof(badUrl, oddUrl),
+      token: oddToken,
+      branch: fc.oneof(control, huge, fc.constant("")),
+      agents: fc.oneof(fc.constant(["agent\n"]), fc.constant([""]), huge.map((x) => [x])),
       credentialName: fc.constant("also-a-credential"),
       syncTimeoutSeconds: fc.oneof(fc.constant(0), fc.constant(1.5), fc.constant("soon")),
     },
@@ -118,6 +128,17 @@ describe.each(cases)("$name check", ({ provider, valid, invalid }) => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test("a token is in no failure, even when it is itself invalid or pasted into a URL", async () => {
+    const secret = "glpat-NeverShowThis1234";
+    const urls = [`https://oauth2:${secret}@git.example.com/a/b`, `https://git.example.com/a/b?private_token=${secret}`, `https://${secret}@git.example.com/a/b`];
+    for (const [i, url] of urls.entries()) {
+      const news = { ...valid(), token: `${secret}\n`, gitUrl: url, baseUrl: url, repositoryUrl: url, name: i === 0 ? `${secret}\n` : "n" };
+      const result = await provider.check!({}, news);
+      expect(result.failures!.length).toBeGreaterThan(0);
+      expect(JSON.stringify(result.failures)).not.toContain(secret);
+    }
   });
 
   test("an invalid property is a failure that names it, and nothing is sent", async () => {

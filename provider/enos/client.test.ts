@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { startEnos, type EnosServer } from "../../test/sandbox";
 import { EnosClient } from "./client";
 import { DEFAULT_SERVICE_PATH } from "./settings";
@@ -23,6 +25,15 @@ const seed = (count: number) =>
   Array.from({ length: count }, (_, i) =>
     enos.seedDataSource({ orgId: APP.orgId, name: `ds_${i}`, type: "GITLAB", description: "", gitUrl: `http://git.example.com/g/p${i}`, token: "glpat-x", createBy: `app:${APP.appKey}` }).dataSourceId,
   );
+/** A search answer's envelope with page `pageNo` of the seeded data sources, for faults that replay it. */
+function searchBody(pageNo: number) {
+  const data = enos
+    .dataSources()
+    .slice((pageNo - 1) * 100, pageNo * 100)
+    .map((d) => ({ dataSourceId: d.dataSourceId, name: d.name, type: d.type, description: d.description, connection: { gitUrl: d.gitUrl }, createBy: d.createBy, createTime: d.createTime }));
+  return { code: 0, msg: "OK", data };
+}
+
 const searches = () => enos.requests.filter((r) => r.path === SERVICE && r.query.action === "search").length;
 
 describe("list", () => {
@@ -40,6 +51,63 @@ describe("list", () => {
   test("an empty organization costs one search", async () => {
     expect((await client.list()).get("ds-none")).toBeUndefined();
     expect(searches()).toBe(1);
+  });
+
+  test("a total smaller than the truth does not truncate: full pages keep the reading going", async () => {
+    const ids = seed(250);
+    const firstPage = searchBody(1);
+    enos.faults.add({ kind: "body", status: 200, body: JSON.stringify({ ...firstPage, pagination: { pageNo: 1, pageSize: 100, totalSize: 120 } }), path: SERVICE, times: 1 });
+    const list = await client.list();
+    expect(ids.every((id) => list.get(id)?.dataSourceId === id)).toBe(true);
+    expect(searches()).toBe(3);
+  });
+
+  test("a server that ignores pageNo and sends no total: one repeated page ends it with a clear error", async () => {
+    seed(100);
+    const page = searchBody(1);
+    enos.faults.add({ kind: "body", status: 200, body: JSON.stringify(page), path: SERVICE });
+    enos.resetLog();
+    await expect(client.list()).rejects.toThrow(
+      "EnOS answered action=search page 2 with the same data sources as page 1 (it ignores pageNo), so the list cannot be read whole; check enos:servicePath",
+    );
+    expect(searches()).toBe(2);
+  });
+
+  test("a total of 1e8 fails after one request instead of asking for a million pages", async () => {
+    seed(100);
+    const page = searchBody(1);
+    enos.faults.add({ kind: "body", status: 200, body: JSON.stringify({ ...page, pagination: { pageNo: 1, pageSize: 100, totalSize: 1e8 } }), path: SERVICE });
+    enos.resetLog();
+    await expect(client.list()).rejects.toThrow("EnOS action=search reports 100000000 data sources, more than the 50000 this provider reads");
+    expect(searches()).toBe(1);
+  });
+
+  test("a server that keeps answering new full pages past its total stops at 500 pages; at most 8 pages are in flight", async () => {
+    let n = 0;
+    const fullPage = () => Array.from({ length: 100 }, () => ({ dataSourceId: `ds-${++n}`, name: `n_${n}`, type: "GITLAB", connection: { gitUrl: "http://git.example.com/g/p" }, createTime: 1 }));
+    let inFlight = 0;
+    let peak = 0;
+    const endless = http.createServer((req, res) => {
+      peak = Math.max(peak, ++inFlight);
+      res.on("finish", () => inFlight--);
+      req.resume().on("end", () => {
+        const body = req.url!.startsWith("/apim-token-service")
+          ? { status: 0, msg: "SUCCESS", data: { accessToken: "at-endless", expire: 7200 } }
+          : { code: 0, msg: "OK", data: fullPage(), pagination: { pageNo: 1, pageSize: 100, totalSize: 50_000 } };
+        res.setHeader("Content-Type", "application/json");
+        setTimeout(() => res.end(JSON.stringify(body)), 10);
+      });
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+      const runaway = new EnosClient({ apiGateway: url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {} });
+      await expect(runaway.list()).rejects.toThrow("EnOS action=search keeps answering full pages past page 500");
+      expect(n).toBe(500 * 100);
+      expect(peak).toBe(8);
+    } finally {
+      endless.close();
+    }
   });
 
   test("without a total in the answer, pages are read one by one until a short one", async () => {

@@ -6,6 +6,7 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { startGitLab, type GitLabServer, type GitLabTokenSpec } from "../../test/sandbox";
+import { startTlsServer } from "../../test/support/servers";
 import { candidateRoots, checkGitLab, projectPath, type GitLabCheck, type PreflightResult } from "./preflight";
 
 let gl: GitLabServer;
@@ -323,5 +324,49 @@ describe("caching per provider process", () => {
     await run(torqueCheck(rel.url, t, []));
     await run(torqueCheck(gl.url, t, []));
     expect([tokenRequests(rel), tokenRequests(gl)]).toEqual([1, 0]);
+  });
+});
+
+describe("the caches answer only what they were asked", () => {
+  test("a TLS failure cached for one CA bundle is not the answer for another: the right bundle passes", async () => {
+    const front = await startTlsServer(gl.url);
+    try {
+      const t = token({ expiresAt: null });
+      const untrusted = await run(torqueCheck(`${front.url}`, t, []));
+      expect(untrusted.failures).toEqual([{ property: "baseUrl", reason: expect.stringContaining("TLS verification of") }]);
+      const trusted = await run({ ...torqueCheck(`${front.url}`, t, []), caBundle: front.ca });
+      expect(trusted.failures).toEqual([]);
+    } finally {
+      await front.close();
+    }
+  });
+
+  test("transient answers are not kept: a 500 or a refused connection is asked again by the next check", async () => {
+    const t = token({ expiresAt: null });
+    gl.faults.add({ kind: "status", status: 500, times: 1, path: "/personal_access_tokens/self" });
+    expect((await run(torqueCheck(gl.url, t, []))).failures).toEqual([{ property: "baseUrl", reason: expect.stringContaining("answered 500") }]);
+    expect((await run(torqueCheck(gl.url, t, []))).failures).toEqual([]);
+
+    const later = http.createServer();
+    await new Promise<void>((resolve) => later.listen(0, "127.0.0.1", resolve));
+    const port = (later.address() as AddressInfo).port;
+    await new Promise((resolve) => later.close(resolve));
+    const refused = await run(torqueCheck(`http://127.0.0.1:${port}`, t, []));
+    expect(refused.failures[0].reason).toContain("refused the connection");
+    const gitlab = await startGitLab({ port });
+    try {
+      gitlab.addToken({ token: t, scopes: ["api", "read_user", "read_repository"], userId: 1 });
+      expect((await run(torqueCheck(`http://127.0.0.1:${port}`, t, []))).failures).toEqual([]);
+    } finally {
+      await gitlab.close();
+    }
+  });
+
+  test("a definite answer is kept: a 401 is asked once", async () => {
+    const unknown = `glpat-unknown-${crypto.randomBytes(6).toString("hex")}`;
+    tokens.push(unknown);
+    await run(torqueCheck(gl.url, unknown, []));
+    await run(torqueCheck(gl.url, unknown, []));
+    expect(tokenRequests()).toBe(1);
   });
 });
