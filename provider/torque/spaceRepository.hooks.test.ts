@@ -99,6 +99,12 @@ describe("check: one way to connect, and where the repository may lie", () => {
     ]);
   });
 
+  test("a repository outside the provider's baseUrl is refused at preview", async () => {
+    expect(await failures(inputs("c-outside", { providerId: "p-1", providerBaseUrl: "http://other.example.com/" }))).toEqual([
+      ["repositoryUrl", expect.stringContaining(`repositoryUrl ${url("c-outside")} does not lie under the provider's baseUrl http://other.example.com/`)],
+    ]);
+  });
+
   test("the credential name: given, taken from the credential, or derived from the repository name with a token", async () => {
     expect((await checked(withToken("c-derived"))).credentialName).toBe("c-derived-token");
     expect((await checked(withToken("c-derived", { credentialName: "mine" }))).credentialName).toBe("mine");
@@ -347,6 +353,25 @@ describe("read: what Torque lists, however it lists it", () => {
     expect(read.props).toMatchObject({ credentialName: CREDENTIAL, agents: [AGENT], useAllAgents: false });
     expect(await provider.diff(id, read.props, await checked(withCredential("rd-sparse", { agents: [AGENT] }), read.props))).toMatchObject({ changes: false });
     await provider.delete(id, state);
+  });
+
+  test("one list serves every repository of a space in a refresh", async () => {
+    const space = "rd-one-list";
+    torque().addSpace(space, { credentials: [CREDENTIAL] });
+    const names = ["a", "b", "c", "d"];
+    const created = await Promise.all(names.map((n) => up(withCredential(`rd-${n}`, { space }))));
+    const refresh = await newProcess();
+    const lists = torque().count({ method: "GET", path: new RegExp(`^/api/spaces/${space}/repositories$`) });
+    const read = await Promise.all(created.map(({ id, state }) => refresh.read(id, state)));
+    expect(read.map((r) => r.id)).toEqual(names.map((n) => `${space}/rd-${n}`));
+    expect(torque().count({ method: "GET", path: new RegExp(`^/api/spaces/${space}/repositories$`) }) - lists).toBe(1);
+  });
+
+  test("a delete of a repository already gone succeeds", async () => {
+    const { id, state } = await up(withToken("rd-gone-delete"));
+    torque().removeSpaceRepository(SPACE, "rd-gone-delete");
+    await provider.delete(id, state);
+    expect(credential("rd-gone-delete-token")).toBeUndefined();
   });
 
   test("an id that is not <space>/<name> fails clearly", async () => {
