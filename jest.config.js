@@ -7,4 +7,7 @@ module.exports = {
   globalSetup: "<rootDir>/test/harness/global-setup.ts",
   globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
   testTimeout: 120000,
+  // Two workers for the two cores the machines have: the lifecycle tests spend most of their
+  // time waiting on child processes (provider hosts, the language host) and local servers.
+  maxWorkers: 2,
 };

@@ -1,14 +1,17 @@
 /**
- * The preview-time GitLab connectivity test (issue 3), through the real provider host:
- * `torque:RepositoryProvider` and `enos:GitLabDataSource` declared in a program, previewed
- * (and sometimes deployed) by the harness's engine against the local sandbox. Every outcome
- * is a check failure on the property at fault, or a warning in the host's diagnostics.
+ * The preview-time GitLab connectivity test: `torque:RepositoryProvider` and
+ * `enos:GitLabDataSource` checked as a preview checks them, against the local sandbox. Every
+ * outcome is a check failure on the property at fault, or a warning in the provider's log.
+ * The checks run in this process, each preview in a fresh module registry (a fresh provider
+ * process: empty caches); what depends on the host (its diagnostics, an up, the checkpoint)
+ * runs through the real provider host.
  */
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { UNKNOWN } from "../../test/harness/host";
 import type { Declaration, OperationResult, Stack } from "../../test/harness/stack";
+import { previewChecks, type Checked } from "../../test/support/inProcess";
 import { loopbackFetch } from "../../test/sandbox/enos-probe";
 import { startEnos, startGitLab, type EnosServer, type GitLabServer, type GitLabTokenSpec } from "../../test/sandbox";
 import { leakedSecrets, useSandbox } from "../../test/support/fixture";
@@ -68,38 +71,44 @@ function secret(value: unknown): unknown {
 const repo = (path: string, server: GitLabServer = gitlab()) => `${server.url}/${path}`;
 
 /** Asserts no token leaked into anything the operation produced, and returns it. */
-function clean(result: OperationResult, stack?: Stack): OperationResult {
-  const haystacks = [JSON.stringify(result.errors), JSON.stringify(result.programErrors), result.hostStdout, result.hostStderr];
+function clean<R extends OperationResult | Checked>(result: R, stack?: Stack): R {
+  const haystacks = "hostStderr" in result ? [JSON.stringify(result.errors), JSON.stringify(result.programErrors), result.hostStdout, result.hostStderr] : [JSON.stringify(result.failures), ...result.warnings];
   if (stack) haystacks.push(stack.checkpoint());
   expect(leakedSecrets(haystacks, tokens)).toEqual([]);
   return result;
 }
 
-async function preview(program: Declaration[], stack = fx.stack()): Promise<OperationResult> {
-  return clean(await stack.preview(program), stack);
+/** The checks of a preview of `program` in a fresh provider process; `olds`: inputs in state. */
+async function preview(program: Declaration[], config: Record<string, string> = {}, olds: Checked["inputs"] = {}): Promise<Checked> {
+  return clean(await previewChecks(program, { ...fx.config(), ...config }, olds));
 }
 
 /** The check failures of the resource declared under `name`. */
-function failuresOf(result: OperationResult, name: string) {
-  return result.errors.filter((e) => e.urn.endsWith(`::${name}`)).flatMap((e) => e.failures ?? []);
+function failuresOf(result: Checked, name: string) {
+  return result.failures[name] ?? [];
 }
 
 /** The one failure of resource `name`: on `property`, one line; returns its reason. */
-function failure(result: OperationResult, name: string, property: string): string {
+function failure(result: Checked, name: string, property: string): string {
   const failures = failuresOf(result, name);
   expect(failures).toEqual([{ property, reason: expect.any(String) }]);
   expect(failures[0].reason).not.toMatch(/\n/);
   return failures[0].reason;
 }
 
-function noFailures(result: OperationResult): void {
-  expect(result.errors).toEqual([]);
-  expect(result.programErrors).toEqual([]);
+function noFailures(result: Checked): void {
+  expect(result.failures).toEqual({});
 }
 
-/** The provider's warnings: Pulumi shows the host's stderr as diagnostics. */
-function warnings(result: OperationResult): string[] {
-  return result.hostStderr.split("\n").filter((line) => /^warning: /.test(line));
+/** The provider's warnings: in the host, its stderr, which Pulumi shows as diagnostics. */
+function warnings(result: Checked | OperationResult): string[] {
+  const lines = "hostStderr" in result ? result.hostStderr.split("\n") : result.warnings;
+  return lines.filter((line) => /^warning: /.test(line));
+}
+
+function hostOk(result: OperationResult): void {
+  expect(result.errors).toEqual([]);
+  expect(result.programErrors).toEqual([]);
 }
 
 const tokenRequests = (server: GitLabServer = gitlab()) => server.count({ path: "/personal_access_tokens/self" });
@@ -125,7 +134,7 @@ describe("valid token and projects", () => {
       dataSource(unique("ds_"), { gitUrl: repo(a), token: t }),
     ]);
     noFailures(result);
-    expect(result.steps.map((s) => s.op)).toEqual(["create", "create"]);
+    expect(Object.keys(result.inputs)).toHaveLength(2);
     expect(warnings(result)).toEqual([expect.stringContaining(`token expires on ${day(200)}`)]);
     expect(warnings(result)[0]).toMatch(/Torque expects a token without an expiration date/);
     expect(enosTests()).toBe(1);
@@ -165,10 +174,10 @@ describe("rejected tokens", () => {
     const t = token({ kind: "oauth" });
     const p = project();
     const result = await preview([torque(unique("tq"), { token: t, repos: [repo(p)] }), dataSource(unique("ds_"), { gitUrl: repo(p), token: t })]);
-    for (const name of result.errors.map((e) => e.urn.split("::").pop()!)) {
+    for (const name of Object.keys(result.failures)) {
       expect(failure(result, name, "token")).toMatch(/token is not a personal, project or group access token \(GitLab at .* answered 400, as it does for OAuth tokens\); create an access token with scopes/);
     }
-    expect(result.errors).toHaveLength(2);
+    expect(Object.keys(result.failures)).toHaveLength(2);
   });
 
   test("project and group access tokens are accepted", async () => {
@@ -244,7 +253,7 @@ describe("expiry", () => {
       ]),
     );
     expect(lines).toHaveLength(2);
-    expect(result.hostStderr).not.toContain(day(31));
+    expect(result.warnings.join("\n")).not.toContain(day(31));
   });
 
   test("an expired token is an error (GitLab answers 401), for Torque and EnOS", async () => {
@@ -290,7 +299,7 @@ describe("projects", () => {
     ]);
     expect(failure(result, tq, "repos[0]")).toMatch(/is missing on .* or not visible to this token/);
     expect(failure(result, ds, "gitUrl")).toMatch(/is missing on .* or not visible to this token/);
-    expect(result.errors).toHaveLength(2);
+    expect(Object.keys(result.failures)).toHaveLength(2);
   });
 
   test("an archived project is a warning, not a failure", async () => {
@@ -333,11 +342,10 @@ describe("server URL", () => {
     const t = token({}, rel);
     const [a, b] = [project({}, rel), project({}, rel)];
     expect(rel.url).toMatch(/\/gitlab$/);
-    const stack = fx.stack({ config: { "enos:apiGateway": relEnos.url } });
     const result = await preview([
       torque(unique("tq"), { token: t, repos: [repo(a, rel), repo(b, rel)] }, `${rel.url}/`),
       dataSource(unique("ds_"), { gitUrl: repo(a, rel), token: t }),
-    ], stack);
+    ], { "enos:apiGateway": relEnos.url });
     noFailures(result);
     const paths = rel.requests.map((r) => r.path);
     expect(paths.some((p) => p.includes("//"))).toBe(false);
@@ -464,7 +472,7 @@ describe("unknown inputs at preview", () => {
       torque(names[4], { token: first, baseUrl: unknown, repos: [] }),
     ]);
     noFailures(result);
-    expect(result.steps).toHaveLength(6);
+    expect(Object.keys(result.inputs)).toHaveLength(6);
     expect(sentinel.lastUsedAt).toBeNull();
     expect(JSON.stringify(gitlab().requests)).not.toContain(UNKNOWN);
     // Token checks: `first` (shared) and the token whose repos are partly unknown; gitUrl unknown: nothing.
@@ -487,8 +495,8 @@ describe("preflight modes", () => {
       dataSource(ds, { gitUrl: repo("nobody/missing"), token: t, preflight: "warn" }),
     ];
     const stack = fx.stack();
-    const previewed = await preview(program, stack);
-    noFailures(previewed);
+    const previewed = clean(await stack.preview(program), stack);
+    hostOk(previewed);
     expect(warnings(previewed)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/preflight \(warn mode\): token is invalid, expired or revoked/),
@@ -496,7 +504,7 @@ describe("preflight modes", () => {
       ]),
     );
     const up = clean(await stack.up(program), stack);
-    noFailures(up);
+    hostOk(up);
     expect(up.steps.map((s) => s.op)).toEqual(["create", "create"]);
     expect(warnings(up).join("\n")).toMatch(/preflight \(warn mode\): token is invalid/);
     clean(await stack.destroy(), stack);
@@ -546,31 +554,28 @@ describe("request counting", () => {
       dataSource(d1, { gitUrl: over.d1Url ?? repo(a), token: t1 }),
       dataSource(d2, { gitUrl: repo(d), token: over.d2Token ?? t3 }),
     ];
-    const stack = fx.stack();
-    const up = clean(await stack.up(declare()), stack);
-    noFailures(up);
-    expect(stack.state.size).toBe(5);
+    // What an up leaves in state: the checked inputs.
+    const olds = (await preview(declare())).inputs;
+    expect(Object.keys(olds)).toHaveLength(5);
 
     const count = async (program: Declaration[]) => {
       gitlab().resetLog();
       enos().resetLog();
-      const result = await preview(program, stack);
+      const result = await preview(program, {}, olds);
       noFailures(result);
-      return { ops: result.steps.map((s) => s.op).sort(), tokens: tokenRequests(), projects: projectRequests(), enosTests: enosTests() };
+      return { tokens: tokenRequests(), projects: projectRequests(), enosTests: enosTests() };
     };
 
     // Unchanged (a nightly no-op preview): one request per distinct token, nothing else.
-    expect(await count(declare())).toEqual({ ops: ["same", "same", "same", "same", "same"], tokens: 3, projects: 0, enosTests: 0 });
+    expect(await count(declare())).toEqual({ tokens: 3, projects: 0, enosTests: 0 });
     // A changed token: its resource runs token, scopes and every project again.
-    expect(await count(declare({ p1Token: t4 }))).toMatchObject({ ops: ["same", "same", "same", "same", "update"], tokens: 4, projects: 2, enosTests: 0 });
+    expect(await count(declare({ p1Token: t4 }))).toEqual({ tokens: 4, projects: 2, enosTests: 0 });
     // A changed project list: all of the resource's projects again.
     expect(await count(declare({ p2Repos: [repo(a), repo(c)] }))).toMatchObject({ tokens: 3, projects: 2, enosTests: 0 });
     // A changed gitUrl: the project and EnOS's own test again.
     expect(await count(declare({ d1Url: repo(b) }))).toMatchObject({ tokens: 3, projects: 1, enosTests: 1 });
     // A changed EnOS token: token, project and EnOS's test.
     expect(await count(declare({ d2Token: t4 }))).toMatchObject({ tokens: 3, projects: 1, enosTests: 1 });
-
-    clean(await stack.destroy(), stack);
   });
 });
 
@@ -588,7 +593,7 @@ describe("secrets", () => {
       torque(unique("tq"), { token: oauth, repos: [repo(archived)], preflight: "warn" }),
     ];
     const up = clean(await stack.up(program), stack);
-    noFailures(up);
+    hostOk(up);
     expect(warnings(up).length).toBeGreaterThanOrEqual(4);
     const strict = clean(await stack.preview(program.map((d) => ({ ...d, args: { ...d.args, preflight: "strict" } }))), stack);
     expect(strict.errors.flatMap((e) => e.failures ?? []).map((f) => f.property)).toEqual(["token", "token"]);
