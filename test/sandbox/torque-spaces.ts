@@ -172,6 +172,16 @@ export class Spaces {
     return [...requireEntry(this.spaces, spaceName, "Torque space").credentials.records.values()].map((record) => ({ ...record }));
   }
 
+  editCredential(spaceName: string, name: string, patch: Partial<Omit<CredentialRecord, "name">>): CredentialRecord {
+    return { ...Object.assign(requireEntry(this.credentialMap(spaceName), name, "Torque credential"), patch) };
+  }
+
+  /** Removes a credential as an admin would, used or not. */
+  removeCredential(spaceName: string, name: string): void {
+    requireEntry(this.credentialMap(spaceName), name, "Torque credential");
+    this.credentialMap(spaceName).delete(name);
+  }
+
   repositories(spaceName: string): SpaceRepositoryRecord[] {
     const space = requireEntry(this.spaces, spaceName, "Torque space");
     return [...space.repositories.values()].map(current);
@@ -193,6 +203,10 @@ export class Spaces {
   setSync(setting: SyncSetting): void {
     if (setting.url === undefined) this.defaultSync = setting;
     else this.syncByUrl.set(setting.url, setting);
+  }
+
+  private credentialMap(spaceName: string): Map<string, CredentialRecord> {
+    return requireEntry(this.spaces, spaceName, "Torque space").credentials.records;
   }
 
   private repositoryMap(spaceName: string): Map<string, StoredRepository> {

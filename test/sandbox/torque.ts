@@ -113,6 +113,14 @@ export class TorqueServer extends SandboxServer {
     return this.spaces.credentials(space);
   }
 
+  editCredential(space: string, name: string, patch: Partial<Omit<CredentialRecord, "name">>): CredentialRecord {
+    return this.spaces.editCredential(space, name, patch);
+  }
+
+  removeCredential(space: string, name: string): void {
+    this.spaces.removeCredential(space, name);
+  }
+
   /** How list entries of space repositories look (see ListFields). */
   setListFields(fields: ListFields): void {
     this.spaces.listFields = fields;
