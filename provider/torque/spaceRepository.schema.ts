@@ -22,7 +22,7 @@ export const spaceRepositorySpec = {
       "GitLab token of the repository itself (read_api and read_repository); Torque stores it as the space credential named credentialName. A change rotates that stored credential in place: the repository stays connected.",
     ).optional(),
     credentialName: torqueName(
-      `With token: the name of the credential Torque stores the token under, unique in the space (default: <repositoryName>-token). Without: a credential already in the space's store. Prefer the credential argument for one this stack manages. ${IN_PLACE}`,
+      `With token: the name of the credential Torque stores the token under, unique in the space (default: \`<repositoryName>-token\`). Without: a credential already in the space's store. Prefer the credential argument for one this stack manages. ${IN_PLACE}`,
     ).optional(),
     storedCredentialName: z.string().min(1).optional().describe("Set by `credential`: the torque.GitCredential's name, sent as credentialName."),
     storedCredentialSpace: z.string().optional().describe("Set by `credential`: its space, which must be the repository's."),
