@@ -70,7 +70,15 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
         }
         if (importId !== undefined) {
           inputs[IMPORT_ID] = importId;
-          if (failures.length === 0) infoOnce(`import:${importId}`, `${spec.token} ${importId}: the import option adopts this existing object (it is read and compared with the program, nothing is registered).`);
+          // As the engine's import, at preview already: the object must exist and hold what the program declares.
+          if (failures.length === 0 && !containsUnknown(inputs)) {
+            try {
+              await adopt(importId, inputs);
+              infoOnce(`import:${importId}`, `${spec.token} ${importId}: the import option adopts this existing object (it was read and matches the program; nothing is registered).`);
+            } catch (err) {
+              failures.push({ property: "import", reason: asProviderError(err, described("import")).message });
+            }
+          }
         }
         return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
       } catch (err) {

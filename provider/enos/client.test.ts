@@ -93,7 +93,7 @@ describe("list", () => {
       req.resume().on("end", () => {
         const body = req.url!.startsWith("/apim-token-service")
           ? { status: 0, msg: "SUCCESS", data: { accessToken: "at-endless", expire: 7200 } }
-          : { code: 0, msg: "OK", data: fullPage(), pagination: { pageNo: 1, pageSize: 100, totalSize: 50_000 } };
+          : { code: 0, msg: "OK", data: fullPage(), pagination: { pageNo: 1, pageSize: 100, totalSize: 49_999 } };
         res.setHeader("Content-Type", "application/json");
         setTimeout(() => res.end(JSON.stringify(body)), 10);
       });

@@ -78,19 +78,22 @@ export class EnosClient {
 
   /**
    * Every GitLab data source of the organization by id, once per process. The first page's
-   * total says how many pages to ask for, a few at a time; the pages themselves say when to
-   * stop (a short or empty one), so a total smaller than the truth reads on, and one larger
-   * or missing costs nothing extra. A server that repeats a page (it ignores pageNo) or
-   * claims more than MAX_PAGES fails: a list read in part would make resources look deleted.
+   * total says how many pages to ask for, a few at a time; reading stops at a short or empty
+   * page, or at a full one that brings the count to the total. Pages that contradict the
+   * total (more entries than it says) read on, one at a time; a missing total reads until a
+   * short page. A server that repeats a page (it ignores pageNo) or claims more than
+   * MAX_PAGES fails. (A list can still miss an entry, as when pages shift under a concurrent
+   * delete: refresh confirms an absence with `get`.)
    */
   list(): Promise<Listing<DataSourceRecord>> {
     return lists.get(this.listKey(), async () => {
       const first = await this.searchPage(1);
-      const total = first.totalSize ?? 0;
-      if (total > MAX_PAGES * PAGE_SIZE) throw this.tooMany(`reports ${total} data sources`);
-      const planned = Math.ceil(total / PAGE_SIZE);
+      const total = first.totalSize;
+      if (total !== undefined && total > MAX_PAGES * PAGE_SIZE) throw this.tooMany(`reports ${total} data sources`);
+      const planned = Math.ceil((total ?? 0) / PAGE_SIZE);
       const pages = [first.entries];
-      while (pages[pages.length - 1].length === PAGE_SIZE) {
+      let read = first.entries.length;
+      while (pages[pages.length - 1].length === PAGE_SIZE && read !== total) {
         const next = pages.length + 1;
         if (next > MAX_PAGES) throw this.tooMany(`keeps answering full pages past page ${MAX_PAGES}`);
         const count = Math.max(1, Math.min(PAGES_IN_FLIGHT, planned - pages.length, MAX_PAGES - pages.length));
@@ -100,7 +103,8 @@ export class EnosClient {
             throw new ProviderError(`EnOS answered action=search page ${pages.length + 1} with the same data sources as page ${pages.length} (it ignores pageNo), so the list cannot be read whole; check enos:servicePath (now ${this.settings.servicePath}).`);
           }
           pages.push(page.entries);
-          if (page.entries.length < PAGE_SIZE) break;
+          read += page.entries.length;
+          if (page.entries.length < PAGE_SIZE || read === total) break;
         }
       }
       return new Listing(pages.flat(), "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
