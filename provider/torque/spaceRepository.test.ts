@@ -52,7 +52,7 @@ async function cleanThenDestroy(stack: Stack, program: Declaration[]): Promise<v
 }
 
 describe("SpaceRepository: lifecycles", () => {
-  test("through a repository provider: the reference wires its id, base URL and token; status Connected", async () => {
+  test("through a repository provider: the reference wires its id, base URL and token; status Connected; drift is reported and restored", async () => {
     const url = project("sr-provider");
     const stack = fx.stack();
     const program: Declaration[] = [
@@ -66,6 +66,18 @@ describe("SpaceRepository: lifecycles", () => {
     expect(state.outputs).toMatchObject({ repositoryUrl: url, branch: "main", status: "Connected", providerId: stack.resource("sr-provider-gitlab").id });
     expect(state.dependencies).toContain(stack.resource("sr-provider-gitlab").urn);
     expect(state.secretOutputs).toContain("providerToken");
+
+    // Drift made in Torque shows on preview --refresh, and the next up restores what the program declares.
+    torque().editSpaceRepository(SPACE, "sr-provider", { agents: [AGENT], useAllAgents: false });
+    const preview = await stack.preview(program, { refresh: true });
+    expect(preview.errors).toEqual([]);
+    expect(changes(preview).map((step) => [step.urn.split("::").pop(), step.op])).toEqual([
+      ["sr-provider", "refresh-update"],
+      ["sr-provider", "update"],
+    ]);
+    const restored = await stack.up(program, { refresh: true });
+    expect(restored.errors).toEqual([]);
+    expect(entry("sr-provider")).toMatchObject({ agents: [], useAllAgents: true });
     await cleanThenDestroy(stack, program);
   });
 
@@ -100,23 +112,6 @@ describe("SpaceRepository: lifecycles", () => {
     expect(leakedSecrets([checkpoint, ...printed], [fx.demo.gitlabToken, rotated, fx.demo.torqueToken])).toEqual([]);
     await cleanThenDestroy(stack, rotatedProgram);
     expect(credential("sr-token-token")).toBeUndefined(); // a token does not outlive its repository
-  });
-
-  test("drift made in Torque shows on preview --refresh and the next up restores it", async () => {
-    const url = project("sr-drift");
-    const stack = fx.stack();
-    const program = [repository("sr-drift", withCredential(url, { agents: [AGENT] }))];
-    await upOk(stack, program);
-    torque().editSpaceRepository(SPACE, "sr-drift", { agents: [], useAllAgents: true });
-
-    const preview = await stack.preview(program, { refresh: true });
-    expect(preview.errors).toEqual([]);
-    expect(ops(preview)).toEqual(["refresh-update", "update"]);
-    const restored = await stack.up(program, { refresh: true });
-    expect(restored.errors).toEqual([]);
-    expect(entry("sr-drift")).toMatchObject({ agents: [AGENT], useAllAgents: false });
-    expect(changes(await stack.preview(program, { refresh: true }))).toEqual([]);
-    await cleanThenDestroy(stack, program);
   });
 });
 
@@ -198,25 +193,6 @@ describe("SpaceRepository: a sync that does not end Connected", () => {
       await cleanThenDestroy(stack, program);
     } finally {
       if (entry("sr-sync-error")) torque().removeSpaceRepository(SPACE, "sr-sync-error");
-    }
-  });
-
-  test("ends in another status (Disconnected): after it is fixed in Torque, refresh and destroy work", async () => {
-    const url = project("sr-sync-disconnected");
-    torque().setSync({ url, delayMs: 0, outcome: "Disconnected", errors: ["The agent lost the repository"] });
-    const stack = fx.stack();
-    try {
-      const up = await stack.up([repository("sr-sync-disconnected", withCredential(url))]);
-      expect(messages(up)).toContain("Torque could not sync repository sr-sync-disconnected in space platform (status Disconnected): The agent lost the repository");
-      expect(stack.resource("sr-sync-disconnected").initErrors).toEqual(["The agent lost the repository"]);
-      torque().editSpaceRepository(SPACE, "sr-sync-disconnected", { status: "Connected", errors: [] });
-      const refreshed = await stack.refresh();
-      expect(refreshed.errors).toEqual([]);
-      expect(stack.resource("sr-sync-disconnected").outputs.status).toBe("Connected");
-      expect((await stack.destroy()).errors).toEqual([]);
-      expect(entry("sr-sync-disconnected")).toBeUndefined();
-    } finally {
-      if (entry("sr-sync-disconnected")) torque().removeSpaceRepository(SPACE, "sr-sync-disconnected");
     }
   });
 });
