@@ -39,6 +39,7 @@ export function floors(s: Scenario): Record<"previewNew" | "up" | "previewNoop" 
     // Reads coalesce into list calls: EnOS pages of 100, one provider list, one list per space.
     refresh: floor(0, enosToken + Math.ceil(s.n / PAGE_SIZE), 1 + s.spaces),
     update: floor(s.tokens, enosToken + s.changed, 2 * s.changed),
-    destroy: floor(0, enosToken + s.n, 2 * s.n),
+    // One delete per resource, and per space repository the credential Torque stored for its own token.
+    destroy: floor(0, enosToken + s.n, 3 * s.n),
   };
 }

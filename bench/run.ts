@@ -22,13 +22,13 @@ import { Sandbox, startSandbox } from "../test/sandbox";
 import { Floor, floors } from "./floor";
 
 const sizes = (process.env.BENCH_N ?? "500").split(",").map(Number);
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
+export const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
-const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
+export const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
 const hostNodeOptions = process.env.BENCH_HOST_NODE_OPTIONS;
 const SPACE = "bench";
 
-interface PhaseResult {
+export interface PhaseResult {
   phase: string;
   wallMs: number;
   /** The same phase with no added latency. */
@@ -43,7 +43,7 @@ interface PhaseResult {
   changes: number;
 }
 
-async function seed(sandbox: Sandbox, n: number, latencyMs: number): Promise<{ tokens: string[] }> {
+export async function seed(sandbox: Sandbox, n: number, latencyMs: number): Promise<{ tokens: string[] }> {
   const tokens = Array.from({ length: tokenCount }, (_, i) => `glpat-bench-${i}`);
   tokens.forEach((token, i) => sandbox.gitlab.addToken({ token, scopes: ["api", "read_user", "read_repository"], userId: i + 1 }));
   for (let i = 0; i < n; i++) sandbox.gitlab.addProject({ path: `bench/project-${i}`, visibility: "internal" });
@@ -56,7 +56,7 @@ async function seed(sandbox: Sandbox, n: number, latencyMs: number): Promise<{ t
   return { tokens };
 }
 
-function program(sandbox: Sandbox, n: number, tokens: string[], revision: (i: number) => string): Declaration[] {
+export function program(sandbox: Sandbox, n: number, tokens: string[], revision: (i: number) => string): Declaration[] {
   const root = sandbox.gitlab.url;
   const declarations: Declaration[] = [];
   for (let i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ function program(sandbox: Sandbox, n: number, tokens: string[], revision: (i: nu
   return declarations;
 }
 
-async function measure(sandbox: Sandbox, phase: string, floor: Floor, latencyMs: number, run: () => Promise<OperationResult>): Promise<PhaseResult> {
+export async function measure(sandbox: Sandbox, phase: string, floor: Floor, latencyMs: number, run: () => Promise<OperationResult>): Promise<PhaseResult> {
   for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
   const started = process.hrtime.bigint();
   const result = await run();
@@ -93,6 +93,17 @@ async function measure(sandbox: Sandbox, phase: string, floor: Floor, latencyMs:
   };
 }
 
+/** A stack of the benchmark's parallelism, configured for the seeded sandbox. */
+export function benchStack(sandbox: Sandbox): Stack {
+  return new Stack({
+    parallel,
+    env: hostNodeOptions ? { NODE_OPTIONS: hostNodeOptions } : undefined,
+    programStackTraceLimit: 0,
+    config: { "torque:url": sandbox.torque.url, "torque:token": "torque-bench", "enos:apiGateway": sandbox.enos.url, "enos:orgId": "o-bench", "enos:appKey": "bench-app", "enos:appSecret": "bench-secret" },
+    secretConfig: ["torque:token", "enos:appSecret"],
+  });
+}
+
 interface ScenarioResult {
   phases: PhaseResult[];
   stateBytesPerResource: number;
@@ -103,13 +114,7 @@ async function scenario(n: number, latencyMs: number): Promise<ScenarioResult> {
   const sandbox = await startSandbox();
   try {
     const { tokens } = await seed(sandbox, n, latencyMs);
-    const stack = new Stack({
-      parallel,
-      env: hostNodeOptions ? { NODE_OPTIONS: hostNodeOptions } : undefined,
-      programStackTraceLimit: 0,
-      config: { "torque:url": sandbox.torque.url, "torque:token": "torque-bench", "enos:apiGateway": sandbox.enos.url, "enos:orgId": "o-bench", "enos:appKey": "bench-app", "enos:appSecret": "bench-secret" },
-      secretConfig: ["torque:token", "enos:appSecret"],
-    });
+    const stack = benchStack(sandbox);
     const initial = program(sandbox, n, tokens, () => "");
     const changedEvery = 10;
     const updated = program(sandbox, n, tokens, (i) => (i % changedEvery === 0 ? "-v2" : ""));
@@ -163,7 +168,7 @@ function report(n: number, result: ScenarioResult): void {
   fs.writeFileSync(path.join(dir, `bench-${n}${hostNodeOptions ? "-node-options" : ""}.json`), JSON.stringify({ n, latencyMs, parallel, tokens: tokenCount, hostNodeOptions, ...result }, null, 2));
 }
 
-function round(x: number): number {
+export function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
@@ -176,7 +181,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

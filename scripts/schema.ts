@@ -7,11 +7,12 @@ import * as path from "node:path";
 import { z } from "zod";
 import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
 import type { ResourceSpec } from "../provider/core/spec";
+import { gitCredentialSpec } from "../provider/torque/gitCredential.schema";
 import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
 
 export const PACKAGE = "gitlab-sources";
-export const specs: ResourceSpec[] = [gitLabDataSourceSpec, repositoryProviderSpec, spaceRepositorySpec];
+export const specs: ResourceSpec[] = [gitLabDataSourceSpec, gitCredentialSpec, repositoryProviderSpec, spaceRepositorySpec];
 export const schemaPath = path.resolve(__dirname, "..", "schema.json");
 
 type Json = Record<string, unknown>;
@@ -46,7 +47,7 @@ export function buildSchema(): Json {
     displayName: "GitLab sources",
     version,
     description:
-      "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque repository providers and space repositories. Implemented as a Pulumi dynamic provider in the npm package pulumi-gitlab-sources; configuration keys are listed in its README.",
+      "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque space repositories, space credentials and repository providers. Implemented as a Pulumi dynamic provider in the npm package pulumi-gitlab-sources; configuration keys are listed in its README.",
     keywords: ["pulumi", "gitlab", "enos", "torque", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     repository: "https://www.npmjs.com/package/pulumi-gitlab-sources",

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import type * as pulumi from "@pulumi/pulumi";
 import enosDataSource = require("../provider/enos/gitLabDataSource.hooks");
+import gitCredential = require("../provider/torque/gitCredential.hooks");
 import repositoryProvider = require("../provider/torque/repositoryProvider.hooks");
 import spaceRepository = require("../provider/torque/spaceRepository.hooks");
 import { UNKNOWN } from "../provider/core/unknown";
@@ -16,7 +17,7 @@ type Provider = pulumi.dynamic.ResourceProvider;
 beforeAll(async () => {
   const config = fx.config();
   const get = (key: string) => config[key];
-  for (const p of [enosDataSource, repositoryProvider, spaceRepository]) {
+  for (const p of [enosDataSource, gitCredential, repositoryProvider, spaceRepository]) {
     await p.configure!({ config: { get, require: (key: string) => get(key) ?? "" } });
   }
 });
@@ -75,6 +76,18 @@ const cases: Case[] = [
     },
   },
   {
+    name: "torque:GitCredential",
+    provider: gitCredential,
+    valid: () => ({ space: "platform", name: "ci-gitlab", gitlabUrl: `${gitlab()}/`, token: token(), description: "d", preflight: "off" }),
+    invalid: {
+      space: fc.oneof(fc.constant(""), fc.constant("a/b"), fc.integer(), nonAscii, control, huge),
+      name: fc.oneof(fc.constant(""), fc.constant("x y"), nonAscii, control, huge),
+      gitlabUrl: fc.oneof(badUrl, oddUrl),
+      token: fc.oneof(emptyOrNotString, oddToken),
+      description: fc.oneof(fc.integer(), huge),
+    },
+  },
+  {
     name: "torque:SpaceRepository",
     provider: spaceRepository,
     valid: () => ({ space: "platform", repositoryName: "infra", repositoryUrl: `${gitlab()}/platform/infra`, token: token(), preflight: "off" }),
@@ -85,7 +98,7 @@ const cases: Case[] = [
       token: oddToken,
       branch: fc.oneof(control, huge, fc.constant("")),
       agents: fc.oneof(fc.constant(["agent\n"]), fc.constant([""]), huge.map((x) => [x])),
-      credentialName: fc.constant("also-a-credential"),
+      credentialName: fc.oneof(fc.constant(""), fc.constant("a/b"), nonAscii, control, huge),
       syncTimeoutSeconds: fc.oneof(fc.constant(0), fc.constant(1.5), fc.constant("soon")),
     },
   },
@@ -134,7 +147,7 @@ describe.each(cases)("$name check", ({ provider, valid, invalid }) => {
     const secret = "glpat-NeverShowThis1234";
     const urls = [`https://oauth2:${secret}@git.example.com/a/b`, `https://git.example.com/a/b?private_token=${secret}`, `https://${secret}@git.example.com/a/b`];
     for (const [i, url] of urls.entries()) {
-      const news = { ...valid(), token: `${secret}\n`, gitUrl: url, baseUrl: url, repositoryUrl: url, name: i === 0 ? `${secret}\n` : "n" };
+      const news = { ...valid(), token: `${secret}\n`, gitUrl: url, baseUrl: url, repositoryUrl: url, gitlabUrl: url, name: i === 0 ? `${secret}\n` : "n" };
       const result = await provider.check!({}, news);
       expect(result.failures!.length).toBeGreaterThan(0);
       expect(JSON.stringify(result.failures)).not.toContain(secret);

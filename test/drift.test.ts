@@ -17,13 +17,14 @@ const dataSource = (s: Sandbox) => s.enos.dataSources()[0];
 /** Rounds of edits made in the consoles, each touching each resource at most once, and the resources they touch. */
 const rounds: [string, Edit[], string[]][] = [
   [
-    "description, provider name and repository agents edited",
+    "descriptions, provider name and repository agents edited",
     [
       (s) => s.enos.editDataSource(dataSource(s).dataSourceId, { description: "edited in the console" }),
       (s) => s.torque.editProvider(provider(s).id, { name: "renamed-in-ui" }),
       (s) => s.torque.editSpaceRepository(space(), "infra", { agents: ["sandbox-agent"], useAllAgents: false }),
+      (s) => s.torque.editCredential(space(), "gitlab-ci", { description: "edited in the UI" }),
     ],
-    ["models", "gitlab", "infra"],
+    ["models", "gitlab", "infra", "gitlab-ci"],
   ],
   [
     "gitUrl, provider baseUrl and repository credential edited",
@@ -36,9 +37,14 @@ const rounds: [string, Edit[], string[]][] = [
   ],
   ["provider repos edited", [(s) => s.torque.editProvider(provider(s).id, { repos: [] })], ["gitlab"]],
   [
-    "all three deleted",
-    [(s) => s.enos.removeDataSource(dataSource(s).dataSourceId), (s) => s.torque.removeProvider(provider(s).id), (s) => s.torque.removeSpaceRepository(space(), "infra")],
-    ["models", "gitlab", "infra"],
+    "all four deleted",
+    [
+      (s) => s.enos.removeDataSource(dataSource(s).dataSourceId),
+      (s) => s.torque.removeProvider(provider(s).id),
+      (s) => s.torque.removeSpaceRepository(space(), "infra"),
+      (s) => s.torque.removeCredential(space(), "gitlab-ci"),
+    ],
+    ["models", "gitlab", "infra", "gitlab-ci"],
   ],
 ];
 
@@ -70,5 +76,6 @@ test.each(rounds)("no false negative: %s behind Pulumi's back is reported for ea
   expect(changes(await stack.preview(PROGRAM, { refresh: true }))).toEqual([]);
   expect(fx.sandbox.torque.providers()).toHaveLength(1);
   expect(fx.sandbox.enos.dataSources()).toHaveLength(1);
-  expect(fx.sandbox.torque.spaceRepositories(space())).toHaveLength(1);
+  expect(fx.sandbox.torque.spaceRepositories(space())).toHaveLength(2);
+  expect(fx.sandbox.torque.credentials(space()).map((c) => c.name).sort()).toEqual(["gitlab-ci", "gitlab-demo-credential"]);
 });

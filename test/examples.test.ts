@@ -29,10 +29,16 @@ test("examples/basic registers one source of each kind, ends clean, and destroys
   const up = await stack.up("examples/basic/index.ts");
   expect(up.errors).toEqual([]);
   expect(up.programErrors).toEqual([]);
-  expect(sandboxCounts()).toEqual({ dataSources: 1, providers: 1, spaceRepositories: 1 });
+  expect(sandboxCounts()).toEqual({ dataSources: 1, providers: 1, spaceRepositories: 2 });
   expect(fx.sandbox.enos.dataSources()[0]).toMatchObject({ name: "model_repo", gitUrl: `${fx.sandbox.gitlab.url}/platform/ml/models`, token: fx.demo.gitlabToken });
   expect(fx.sandbox.torque.providers()[0]).toMatchObject({ name: "gitlab", baseUrl: `${fx.sandbox.gitlab.url}/`, repos: [`${fx.sandbox.gitlab.url}/platform/infra`] });
-  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)[0]).toMatchObject({ name: "infra", status: "Connected", token: null });
+  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: "infra", status: "Connected", credentialName: "" }),
+      expect.objectContaining({ name: "models", status: "Connected", credentialName: "gitlab-ci" }),
+    ]),
+  );
+  expect(fx.sandbox.torque.credentials(fx.demo.torqueSpace)).toContainEqual(expect.objectContaining({ name: "gitlab-ci", token: fx.demo.gitlabToken }));
   expect(stack.resource("infra").outputs.status).toBe("Connected");
 
   expect(changes(await stack.preview("examples/basic/index.ts"))).toEqual([]);
@@ -42,6 +48,7 @@ test("examples/basic registers one source of each kind, ends clean, and destroys
   const destroyed = await stack.destroy();
   expect(destroyed.errors).toEqual([]);
   expect(sandboxCounts()).toEqual({ dataSources: 0, providers: 0, spaceRepositories: 0 });
+  expect(fx.sandbox.torque.credentials(fx.demo.torqueSpace).map((c) => c.name)).toEqual(["gitlab-demo-credential"]);
 });
 
 test("examples/many declares sources from a list in stack config", async () => {

@@ -20,7 +20,12 @@ describe("schema.json", () => {
   });
 
   test("has a resource per spec, with the real runtime type recorded as an alias", () => {
-    expect(Object.keys(schema.resources).sort()).toEqual(["gitlab-sources:enos:GitLabDataSource", "gitlab-sources:torque:RepositoryProvider", "gitlab-sources:torque:SpaceRepository"]);
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "gitlab-sources:enos:GitLabDataSource",
+      "gitlab-sources:torque:GitCredential",
+      "gitlab-sources:torque:RepositoryProvider",
+      "gitlab-sources:torque:SpaceRepository",
+    ]);
     for (const spec of specs) expect(schema.resources[schemaToken(spec)].aliases).toEqual([{ type: runtimeType(spec) }]);
     expect(runtimeType({ token: "torque:RepositoryProvider" })).toBe("pulumi-nodejs:dynamic/torque:RepositoryProvider");
   });
@@ -34,18 +39,20 @@ describe("schema.json", () => {
   });
 
   test("tokens are secret, as inputs and as outputs", () => {
-    for (const token of ["enos:GitLabDataSource", "torque:RepositoryProvider", "torque:SpaceRepository"]) {
+    for (const token of ["enos:GitLabDataSource", "torque:GitCredential", "torque:RepositoryProvider", "torque:SpaceRepository"]) {
       expect(resource(token).inputProperties.token.secret).toBe(true);
       expect(resource(token).properties.token.secret).toBe(true);
     }
     expect(resource("torque:SpaceRepository").properties.providerToken.secret).toBe(true);
+    expect(resource("torque:SpaceRepository").properties.storedCredentialToken.secret).toBe(true);
   });
 
   test("replaceOnChanges marks exactly what the API cannot change in place", () => {
     const replacing = (token: string) => Object.entries<Json>(resource(token).inputProperties).filter(([, p]) => p.replaceOnChanges).map(([k]) => k).sort();
     expect(replacing("enos:GitLabDataSource")).toEqual(["name"]);
     expect(replacing("torque:RepositoryProvider")).toEqual([]);
-    expect(replacing("torque:SpaceRepository")).toEqual(["branch", "eacAutoRegistration", "repositoryName", "repositoryUrl", "space", "token"]);
+    expect(replacing("torque:SpaceRepository")).toEqual(["branch", "eacAutoRegistration", "repositoryName", "repositoryUrl", "space"]);
+    expect(replacing("torque:GitCredential")).toEqual(["name", "space"]);
   });
 
   test("required inputs and outputs are what users must give and can rely on", () => {
@@ -55,6 +62,9 @@ describe("schema.json", () => {
     expect(resource("torque:RepositoryProvider").required).toEqual(expect.arrayContaining(["providerId", "name", "baseUrl", "repos", "type"]));
     expect(resource("torque:SpaceRepository").inputProperties.provider).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:RepositoryProvider" });
     expect(resource("torque:SpaceRepository").inputProperties.providerId).toBeUndefined();
+    expect(resource("torque:GitCredential").requiredInputs).toEqual(["gitlabUrl", "space", "token"]);
+    expect(resource("torque:SpaceRepository").inputProperties.credential).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:GitCredential" });
+    expect(resource("torque:SpaceRepository").inputProperties.storedCredentialName).toBeUndefined();
   });
 });
 

@@ -29,6 +29,17 @@ const infra = new torque.SpaceRepository("infra", {
   provider: gitlab,
 });
 
+// A token stored in the space's credential store: repositories use it by name, and rotating it updates it in place.
+const ci = new torque.GitCredential("gitlab-ci", { space, gitlabUrl, token: gitlabToken, description: "GitLab token of the space's repositories" });
+
+const modelsRepository = new torque.SpaceRepository("models-repository", {
+  space,
+  repositoryName: "models",
+  repositoryUrl: `${gitlabUrl}platform/ml/models`,
+  credential: ci,
+});
+
 export const dataSourceId = models.dataSourceId;
 export const repositoryProviderId = gitlab.providerId;
 export const infraStatus = infra.status;
+export const modelsStatus = modelsRepository.status;

@@ -23,14 +23,15 @@ export function setting(key: string, ...envVars: string[]): string | undefined {
   return undefined;
 }
 
-/** Timeout, concurrency cap and trusted CA of one API's client, from `<namespace>:...` settings. */
+/** Timeout, concurrency cap, answer size cap and trusted CA of one API's client, from `<namespace>:...` settings. */
 export interface TransportSettings {
   timeoutMs?: number;
   maxConcurrent?: number;
+  maxResponseBytes?: number;
   caBundle?: string;
 }
 
-/** Reads `<ns>:timeoutSeconds`, `<ns>:maxConcurrency` and `<ns>:caBundle` (or `<NS>_CA_BUNDLE`); a bad number is a failure. */
+/** Reads `<ns>:timeoutSeconds`, `<ns>:maxConcurrency`, `<ns>:maxResponseMegabytes` and `<ns>:caBundle` (or `<NS>_CA_BUNDLE`); a bad number is a failure. */
 export function transportSettings(namespace: string): TransportSettings | { property: string; reason: string } {
   const positive = (key: string) => {
     const raw = setting(`${namespace}:${key}`);
@@ -40,10 +41,12 @@ export function transportSettings(namespace: string): TransportSettings | { prop
   };
   const timeout = positive("timeoutSeconds");
   const concurrency = positive("maxConcurrency");
-  for (const value of [timeout, concurrency]) if (typeof value === "object") return value;
+  const megabytes = positive("maxResponseMegabytes");
+  for (const value of [timeout, concurrency, megabytes]) if (typeof value === "object") return value;
   return {
     timeoutMs: typeof timeout === "number" ? timeout * 1000 : undefined,
     maxConcurrent: typeof concurrency === "number" ? Math.floor(concurrency) : undefined,
+    maxResponseBytes: typeof megabytes === "number" ? Math.floor(megabytes * 2 ** 20) : undefined,
     caBundle: setting(`${namespace}:caBundle`, `${namespace.toUpperCase()}_CA_BUNDLE`),
   };
 }

@@ -1,4 +1,4 @@
-import { redact } from "./secrets";
+import { safeText } from "./secrets";
 
 /**
  * An error meant for the user: one sentence naming the property or endpoint, what is wrong
@@ -12,7 +12,7 @@ export class ProviderError extends Error {
   readonly clash: boolean;
 
   constructor(message: string, options: { ambiguous?: boolean; clash?: boolean } = {}) {
-    super(redact(message));
+    super(safeText(message));
     this.ambiguous = options.ambiguous ?? false;
     this.clash = options.clash ?? false;
     Object.defineProperty(this, "stack", { value: this.message, enumerable: false });

@@ -1,5 +1,5 @@
 import * as log from "@pulumi/pulumi/log";
-import { redact } from "./secrets";
+import { safeText } from "./secrets";
 
 const said = new Set<string>();
 
@@ -14,9 +14,9 @@ function once(key: string, say: () => void): void {
 }
 
 export function warnOnce(key: string, message: string): void {
-  once(key, () => void log.warn(redact(message)));
+  once(key, () => void log.warn(safeText(message)));
 }
 
 export function infoOnce(key: string, message: string): void {
-  once(key, () => void log.info(redact(message)));
+  once(key, () => void log.info(safeText(message)));
 }

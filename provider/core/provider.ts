@@ -3,7 +3,7 @@ import { IMPORT_ID, importFailure, importMismatch, takeImportId } from "./adopt"
 import { setStackConfig } from "./config";
 import { asProviderError, InitError, ProviderError } from "./errors";
 import { infoOnce } from "./log";
-import { redact, rememberSecret } from "./secrets";
+import { rememberSecret, safeText } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
 import { containsUnknown } from "./unknown";
 import { parseInputs } from "./validate";
@@ -45,6 +45,7 @@ export interface Hooks<I, O> {
 export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpec, hooks: Hooks<I, O>): pulumi.dynamic.ResourceProvider {
   const inputKeys = Object.keys(spec.inputs.shape);
   const remoteKeys = inputKeys.filter((k) => !spec.localInputs.includes(k));
+  const uniqueKeys: string[] = spec.uniqueBy === undefined ? [] : ([] as string[]).concat(spec.uniqueBy);
   const local = (props: Props) => Object.fromEntries(spec.localInputs.filter((k) => k in props).map((k) => [k, props[k]]));
   const described = (verb: string) => `${spec.token}: ${verb} failed`;
   const comparable = (key: string, value: unknown) =>
@@ -79,7 +80,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
             }
           }
         }
-        return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) };
+        return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: safeText(f.reason) })) };
       } catch (err) {
         return { inputs: given, failures: [{ property: "", reason: asProviderError(err, described("check")).message }] };
       }
@@ -88,7 +89,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
     async diff(_id, olds, news) {
       const changed = remoteKeys.filter((k) => containsUnknown(news[k]) || comparable(k, olds[k]) !== comparable(k, news[k]));
       const replaces = changed.filter((k) => (spec.replaceOnChanges as string[]).includes(k));
-      const keepsUniqueValue = spec.uniqueBy !== undefined && comparable(spec.uniqueBy, olds[spec.uniqueBy]) === comparable(spec.uniqueBy, news[spec.uniqueBy]);
+      const keepsUniqueValue = uniqueKeys.length > 0 && uniqueKeys.every((k) => comparable(k, olds[k]) === comparable(k, news[k]));
       const broken = hooks.ready !== undefined && !hooks.ready(olds as Partial<O>);
       return { changes: changed.length > 0 || broken, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
     },

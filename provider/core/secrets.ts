@@ -25,3 +25,17 @@ export function redact(text: string): string {
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
   return out;
 }
+
+const MAX_SHOWN = 1200;
+
+/**
+ * Text as it may leave the provider (an error, a check failure, a log line): no secret, on
+ * one line whatever a server put in the messages it quotes, and of a readable length (the
+ * middle gives way, so the call named first and the fix named last both stay).
+ */
+export function safeText(text: string): string {
+  const line = redact(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+  if (line.length <= MAX_SHOWN) return line;
+  const half = Math.floor((MAX_SHOWN - 5) / 2);
+  return `${line.slice(0, half)} ... ${line.slice(-half)}`;
+}

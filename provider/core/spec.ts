@@ -22,8 +22,12 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
   replaceOnChanges: (keyof Shape & string)[];
   /** Input that defaults to the resource's name in the program. */
   autoName?: keyof Shape & string;
-  /** The API keeps this unique: a replace that keeps its value must delete first. */
-  uniqueBy?: keyof Shape & string;
+  /**
+   * The API keeps this unique (several keys: their combination, e.g. a name per space): a
+   * replace that keeps every one of their values must delete first; one that changes any of
+   * them creates the new object before deleting the old.
+   */
+  uniqueBy?: (keyof Shape & string) | (keyof Shape & string)[];
   /** Inputs that only steer the provider (preflight, timeouts): never part of a diff. */
   localInputs: (keyof Shape & string)[];
   /** Lists whose order means nothing to the API: compared as sets, so a reordering is no change. */

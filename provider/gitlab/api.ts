@@ -1,10 +1,11 @@
 import type * as Gitbeaker from "@gitbeaker/rest";
+import type { TransportSettings } from "../core/config";
 import { requesterFor } from "./requester";
 
 /** Loaded on first use: refresh and destroy never check GitLab, and gitbeaker is 13 MB of RSS. */
 const gitbeaker = (): typeof Gitbeaker => require("@gitbeaker/rest");
 
-/** GitLab checks answer within this, or fail with a message naming the host. */
+/** GitLab checks answer within this (unless `gitlab:timeoutSeconds` says otherwise), or fail with a message naming the host. */
 export const GITLAB_TIMEOUT_MS = 10_000;
 
 export interface TokenInfo {
@@ -23,8 +24,8 @@ export class GitLabApi {
   private readonly options: { host: string; token: string; requesterFn: ReturnType<typeof requesterFor> };
 
   /** `root`: the server URL with its relative root, if any, without a trailing slash. */
-  constructor(root: string, token: string, caBundle?: string) {
-    this.options = { host: root, token, requesterFn: requesterFor({ timeoutMs: GITLAB_TIMEOUT_MS, caBundle }) };
+  constructor(root: string, token: string, transport: TransportSettings) {
+    this.options = { host: root, token, requesterFn: requesterFor({ ...transport, timeoutMs: transport.timeoutMs ?? GITLAB_TIMEOUT_MS }) };
   }
 
   async tokenSelf(): Promise<TokenInfo> {

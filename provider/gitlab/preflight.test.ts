@@ -405,7 +405,7 @@ describe("server URL", () => {
     expect(failure(result, ds, "gitUrl")).toContain(`${host} refused the connection`);
   });
 
-  test("a server that never answers: the check fails (after the 10 s timeout) naming the host", async () => {
+  test("a server that never answers: the check fails after gitlab:timeoutSeconds, naming the host", async () => {
     const sockets = new Set<import("node:net").Socket>();
     let received = 0;
     const silent = http.createServer(() => {
@@ -418,11 +418,11 @@ describe("server URL", () => {
       const t = token();
       const tq = unique("tq");
       const ds = unique("ds_");
-      const result = await preview([
-        torque(tq, { token: t, repos: [`http://${host}/group/project`] }, `http://${host}/`),
-        dataSource(ds, { gitUrl: `http://${host}/group/project`, token: t }),
-      ]);
-      expect(failure(result, tq, "baseUrl")).toMatch(new RegExp(`${host} did not answer GET /api/v4/personal_access_tokens/self within 10 s; check that the server is reachable`));
+      const result = await preview(
+        [torque(tq, { token: t, repos: [`http://${host}/group/project`] }, `http://${host}/`), dataSource(ds, { gitUrl: `http://${host}/group/project`, token: t })],
+        { "gitlab:timeoutSeconds": "1" },
+      );
+      expect(failure(result, tq, "baseUrl")).toMatch(new RegExp(`${host} did not answer GET /api/v4/personal_access_tokens/self within 1 s; check that the server is reachable`));
       expect(failure(result, ds, "gitUrl")).toContain(`${host} did not answer`);
       // One attempt per (root, token) pair: a timeout is not retried past the check's budget.
       expect(received).toBe(1);

@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { setting } from "../core/config";
+import { transportSettings } from "../core/config";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
 import { rememberSecret } from "../core/secrets";
@@ -75,17 +75,19 @@ function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
 
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
 export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> {
+  const transport = transportSettings("gitlab");
+  if ("reason" in transport) return { failures: [transport], warnings: [] };
   const check = {
     ...given,
     roots: given.roots.map((root) => root.replace(/\/+$/, "")),
-    caBundle: given.caBundle ?? setting("gitlab:caBundle", "GITLAB_CA_BUNDLE"),
+    transport: { ...transport, caBundle: given.caBundle ?? transport.caBundle },
   };
   rememberSecret(check.token);
   let outcome: TokenOutcome | undefined;
   let firstNotGitLab: string | undefined;
   let root = check.roots[0];
   for (root of check.roots) {
-    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.caBundle), () => answerOf(new GitLabApi(root, check.token, check.caBundle).tokenSelf()));
+    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.transport.caBundle), () => answerOf(new GitLabApi(root, check.token, check.transport).tokenSelf()));
     outcome = judgeTokenAnswer(answer, root, check);
     if (!("notGitLab" in outcome)) break;
     firstNotGitLab ??= outcome.notGitLab;
@@ -100,7 +102,7 @@ export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> 
   const found = await Promise.all(
     check.projects.map((project) => {
       const path = projectPath(root, project.url);
-      return memo(projectChecks, cacheKey(root, check.token, check.caBundle, path), () => answerOf(new GitLabApi(root, check.token, check.caBundle).project(path)));
+      return memo(projectChecks, cacheKey(root, check.token, check.transport.caBundle, path), () => answerOf(new GitLabApi(root, check.token, check.transport).project(path)));
     }),
   );
   check.projects.forEach((project, i) => judgeProject(found[i], projectPath(root, project.url), project.property, root, result));

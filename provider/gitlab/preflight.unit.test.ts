@@ -5,8 +5,10 @@
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type * as pulumi from "@pulumi/pulumi";
 import { startGitLab, type GitLabServer, type GitLabTokenSpec } from "../../test/sandbox";
 import { startTlsServer } from "../../test/support/servers";
+import { setStackConfig } from "../core/config";
 import { candidateRoots, checkGitLab, projectPath, type GitLabCheck, type PreflightResult } from "./preflight";
 
 let gl: GitLabServer;
@@ -258,18 +260,20 @@ describe("server URL", () => {
     expect(result.failures).toEqual([{ property: "gitUrl", reason: `gitUrl: GitLab: ${host} refused the connection; check the port in the URL and that the server is running.` }]);
   });
 
-  test("a server that never answers: one attempt, then a failure naming the host and the 10 s timeout", async () => {
+  test("a server that never answers: one attempt, then a failure naming the host and gitlab:timeoutSeconds", async () => {
     const sockets = new Set<Socket>();
     let received = 0;
     const silent = http.createServer(() => void received++);
     silent.on("connection", (s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    setStackConfig({ get: (key: string) => (key === "gitlab:timeoutSeconds" ? "0.5" : undefined) } as unknown as pulumi.dynamic.Config);
     try {
       const result = await run(torqueCheck(`http://${host}`, token(), [`http://${host}/g/p`]));
-      expect(result.failures).toEqual([{ property: "baseUrl", reason: `baseUrl: GitLab: ${host} did not answer GET /api/v4/personal_access_tokens/self within 10 s; check that the server is reachable and healthy.` }]);
+      expect(result.failures).toEqual([{ property: "baseUrl", reason: `baseUrl: GitLab: ${host} did not answer GET /api/v4/personal_access_tokens/self within 0.5 s; check that the server is reachable and healthy.` }]);
       expect(received).toBe(1);
     } finally {
+      setStackConfig({ get: () => undefined } as unknown as pulumi.dynamic.Config);
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }

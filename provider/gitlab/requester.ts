@@ -1,4 +1,5 @@
 import { createRequesterFn } from "@gitbeaker/requester-utils";
+import type { TransportSettings } from "../core/config";
 import { clientFor, Method } from "../http/client";
 
 /** A GitLab answer outside 2xx, or one that is not JSON where JSON belongs. */
@@ -29,7 +30,7 @@ export class GitLabResponseError extends Error {
  * gitbeaker's requester on the shared HTTP layer, so GitLab calls get the same timeouts,
  * retries, proxy and CA handling, and error redaction as the Torque and EnOS calls.
  */
-export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
+export function requesterFor(transport: TransportSettings & { timeoutMs: number }) {
   return createRequesterFn(
     (_service, requestOptions) => Promise.resolve(requestOptions),
     async (endpoint: string, options?: Record<string, unknown>) => {
@@ -37,14 +38,13 @@ export function requesterFor(opts: { timeoutMs: number; caBundle?: string }) {
       const url = new URL(endpoint, prefix.endsWith("/") ? prefix : `${prefix}/`);
       if (options?.searchParams) url.search = String(options.searchParams);
       // No retry starts once the time budget is spent: a server that never answers fails the
-      // check after one timeout (10 s), not after several; a short Retry-After is still honoured.
+      // check after one timeout (10 s by default), not after several; a short Retry-After is still honoured.
       const client = clientFor({
         api: "GitLab",
         url: url.origin,
-        timeoutMs: opts.timeoutMs,
-        caBundle: opts.caBundle,
+        ...transport,
         caSetting: "gitlabCaBundle (or stack config gitlab:caBundle)",
-        retry: { totalMs: opts.timeoutMs },
+        retry: { totalMs: transport.timeoutMs },
       });
       const res = await client.request({
         method: String(options?.method ?? "GET").toUpperCase() as Method,

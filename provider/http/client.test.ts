@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as zlib from "node:zlib";
 import { GitLabServer, startGitLab } from "../../test/sandbox";
-import { closedPort, startProxy, startTlsServer, TlsServer, withEnv } from "../../test/support/servers";
+import { closedPort, gzipBomb, startProxy, startServer, startTlsServer, TlsServer, withEnv } from "../../test/support/servers";
 import { HttpClient, TransportError } from "./client";
 import { proxyFor } from "./proxy";
 
@@ -133,6 +133,27 @@ describe("answers", () => {
     }
   });
 
+  test("an answer that drips in slowly but ends within the time limit is read whole", async () => {
+    const text = JSON.stringify({ id: "x".repeat(50) });
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      let at = 0;
+      const drip = setInterval(() => {
+        res.write(text.slice(at, (at += 10)));
+        if (at >= text.length) {
+          clearInterval(drip);
+          res.end();
+        }
+      }, 20);
+    });
+    try {
+      const c = new HttpClient({ api: "Torque", url: server.url, timeoutMs: 1000, retry: { maxAttempts: 1 } });
+      expect((await get(c, "/api/spaces")).body).toBe(text);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("the time limit covers the whole answer, not only its start", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" });
@@ -149,6 +170,105 @@ describe("answers", () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+describe("answers too large", () => {
+  test("a gzip bomb is one error naming the call, decoded no further than the cap and not asked for again", async () => {
+    let asked = 0;
+    // 1 GB decoded from about 1 MB: past V8's longest string, which used to end the host process.
+    const bomb = gzipBomb(2 ** 30);
+    const server = await startServer((_req, res) => {
+      asked++;
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip" });
+      res.end(bomb);
+    });
+    try {
+      const err = await get(new HttpClient({ api: "Torque", url: server.url }), "/api/spaces").catch((e: Error) => e);
+      expect(err).toBeInstanceOf(TransportError);
+      expect((err as Error).message).toBe(
+        `Torque: ${new URL(server.url).host} answered GET /api/spaces with more than 10 MB (after decompression), so the answer was dropped; check that the URL points at Torque, or raise torque:maxResponseMegabytes if the answer is genuine.`,
+      );
+      expect(asked).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("the cap is the client's own; a POST whose answer is over it may have been applied", async () => {
+    const server = await startServer((req, res) => res.end("x".repeat(req.url === "/at-cap" ? 2048 : 2049)));
+    try {
+      const c = new HttpClient({ api: "EnOS", url: server.url, maxResponseBytes: 2048 });
+      expect((await get(c, "/at-cap")).body).toHaveLength(2048);
+      const err = (await post(new HttpClient({ api: "EnOS", url: server.url, maxResponseBytes: 2048 })).catch((e: unknown) => e)) as TransportError;
+      expect(err.message).toMatch(/^EnOS: 127\.0\.0\.1:\d+ answered POST \/api\/v4\/version with more than 2 KB \(after decompression\)/);
+      expect(err.ambiguous).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("redirects", () => {
+  let other: { url: string; close(): Promise<void> };
+  let otherAsked = 0;
+  let server: { url: string; close(): Promise<void> };
+  const seen: string[] = [];
+  beforeAll(async () => {
+    other = await startServer((_req, res) => {
+      otherAsked++;
+      res.end("elsewhere");
+    });
+    server = await startServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        seen.push(`${req.method} ${req.url} ${body}`.trim());
+        const redirects: Record<string, [number, string]> = {
+          "/old": [301, "/new?page=2"],
+          "/away": [302, `${other.url}/x?private_token=glpat-leak`],
+          "/tls": [308, `https://${new URL(server.url).host}/api`],
+          "/form": [302, "/new"],
+          "/moved": [307, "/new"],
+        };
+        const loop = /^\/loop(\d*)$/.exec(req.url!);
+        const [status, location] = redirects[req.url!] ?? (loop ? [302, `/loop${Number(loop[1] || 0) + 1}`] : [200, undefined]);
+        if (location) res.writeHead(status, { Location: location }).end();
+        else res.end(`here: ${req.method} ${req.url} ${body}`.trim());
+      });
+    });
+  });
+  afterAll(async () => {
+    await other.close();
+    await server.close();
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+  const call = (method: "GET" | "POST", path: string) =>
+    new HttpClient({ api: "GitLab", url: server.url }).request({ method, path, headers: { "PRIVATE-TOKEN": "glpat-secret" }, body: method === "POST" ? "{}" : undefined });
+  const failure = (method: "GET" | "POST", path: string) => call(method, path).catch((e: TransportError) => e) as Promise<TransportError>;
+
+  test("within the origin, a GET follows them, and a 307 repeats a POST with its body", async () => {
+    expect((await call("GET", "/old")).body).toBe("here: GET /new?page=2");
+    expect((await call("POST", "/moved")).body).toBe("here: POST /new {}");
+    expect(seen).toEqual(["GET /old", "GET /new?page=2", "POST /moved {}", "POST /new {}"]);
+  });
+
+  test("to another origin, even https on the same host, they are an error naming where they pointed, and nothing is sent there", async () => {
+    const host = new URL(server.url).host;
+    const away = await failure("GET", "/away");
+    expect(away.message).toBe(`GitLab: ${host} redirected GET /away to ${other.url}/x, another origin, where credentials are not sent; if that is the server, configure its address instead.`);
+    expect((await failure("GET", "/tls")).message).toMatch(`redirected GET /tls to https://${host}/api, another origin`);
+    expect(otherAsked).toBe(0);
+  });
+
+  test("a POST answered 301/302/303 is not repeated as a GET, and a loop ends", async () => {
+    const form = await failure("POST", "/form");
+    expect(form.message).toMatch(/redirected POST \/form to http:\/\/127\.0\.0\.1:\d+\/new \(302\), which is not repeated as another method; check the configured URL\.$/);
+    expect(form.ambiguous).toBe(true);
+    expect((await failure("GET", "/loop")).message).toMatch(/redirected GET \/loop5 to http:\/\/127\.0\.0\.1:\d+\/loop6 after 5 redirects already; check the configured URL and the server's redirects\.$/);
+    expect(seen).toHaveLength(1 + 6);
   });
 });
 
@@ -208,6 +328,20 @@ describe("TLS", () => {
 });
 
 describe("proxies", () => {
+  test("a proxy that refuses the tunnel is named, not taken for the server's answer", async () => {
+    const [proxy, tls] = await Promise.all([startProxy(403), startTlsServer()]);
+    try {
+      await withEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: "" }, async () => {
+        const c = new HttpClient({ api: "EnOS", url: tls.url, caBundle: tls.ca });
+        const err = await c.request({ method: "GET", path: "/x", headers: { "apim-accesstoken": "secret" } }).catch((e: Error) => e);
+        expect((err as Error).message).toBe(`EnOS: the proxy would not tunnel to ${new URL(tls.url).host}; check HTTPS_PROXY and NO_PROXY.`);
+      });
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(tls.url).host}`]);
+    } finally {
+      await Promise.all([proxy.close(), tls.close()]);
+    }
+  });
+
   test("HTTP_PROXY: plain http goes through the proxy; NO_PROXY bypasses it", async () => {
     const proxy = await startProxy();
     try {

@@ -1,12 +1,10 @@
-import * as http from "node:http";
-import * as https from "node:https";
-import * as zlib from "node:zlib";
+import { AxiosHeaders, GenericAbortSignal, getAdapter, InternalAxiosRequestConfig } from "axios";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
 import { backoffDelay, RetryPolicy, defaultRetryPolicy, retryAfterMs } from "./retry";
 import { describeNetworkError, NetworkError } from "./network";
-import { proxyAuthorization, proxyFor, TunnelingAgent } from "./proxy";
+import { connectionsFor, tunnelRefused } from "./proxy";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -17,7 +15,21 @@ export type Method = "GET" | "POST" | "PUT" | "DELETE";
  */
 export const DEFAULT_MAX_CONCURRENT = 16;
 
+/** Largest answer read, after decompression, unless `<ns>:maxResponseMegabytes` says otherwise. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 2 ** 20;
+
 const USER_AGENT = "pulumi-gitlab-sources";
+
+/**
+ * axios's http adapter (what `axios.request` ends in), given each request's whole config:
+ * the request machinery in front of it (a merge of defaults into every config, option
+ * validation, interceptors, data transforms, headers rebuilt twice) did nothing this client
+ * uses and cost about 70 µs of CPU and 16 KB per request, which a large stack pays thousands
+ * of times in one provider process (see "Performance" in the README).
+ */
+const send = getAdapter("http");
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 export interface ClientOptions {
   /** The API's name in messages: "Torque", "EnOS", "GitLab". */
@@ -26,6 +38,7 @@ export interface ClientOptions {
   url: string;
   timeoutMs?: number;
   maxConcurrent?: number;
+  maxResponseBytes?: number;
   /** PEM certificates trusted in addition to the system's (self-signed servers). */
   caBundle?: string;
   /** Where the user sets caBundle, named in TLS failures (e.g. "torque:caBundle"). */
@@ -55,36 +68,40 @@ export interface Response {
 export class TransportError extends ProviderError {}
 
 /**
- * One client per API host: keep-alive connections, a timeout, a cap on concurrent requests,
- * and bounded retries with backoff for failures that are safe to repeat. Any HTTP status is
- * returned to the caller, who knows what it means for its API.
+ * One client per API host, on axios: keep-alive connections, one deadline for the whole
+ * answer, a size cap on it, a cap on concurrent requests, bounded retries with backoff for
+ * failures that are safe to repeat, and redirects followed only within the origin. Any
+ * other HTTP status is returned to the caller, who knows what it means for its API.
  */
 export class HttpClient {
   readonly origin: string;
   readonly host: string;
-  private readonly url: URL;
   /** Plain http to a host other than loopback: credentials could be read on the way. */
   private readonly plainRemote: boolean;
-  private readonly transport: typeof http | typeof https;
-  private readonly agent: http.Agent;
-  /** Set for http through a proxy: requests go to the proxy in absolute form. */
-  private readonly httpProxy?: URL;
+  /** Everything axios needs to know of this client, the same for every request. */
+  private readonly config: Omit<InternalAxiosRequestConfig, "headers">;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(readonly options: ClientOptions) {
     const url = new URL(options.url);
-    this.url = url;
     this.origin = url.origin;
     this.host = url.host;
     this.plainRemote = url.protocol === "http:" && !isLoopback(url.hostname);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
-    const agentOptions = { keepAlive: true, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) };
-    const proxy = proxyFor(url);
-    const secure = url.protocol === "https:";
-    this.transport = secure ? https : http;
-    this.agent = secure ? (proxy ? new TunnelingAgent(proxy, agentOptions) : new https.Agent(agentOptions)) : new http.Agent(agentOptions);
-    if (proxy && !secure) this.httpProxy = proxy;
+    this.config = {
+      baseURL: this.origin,
+      allowAbsoluteUrls: false,
+      ...connectionsFor(url, { keepAlive: true, keepAliveMsecs: 60_000, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) }),
+      maxRedirects: 0, // followed here, within the origin only: node's own request, not follow-redirects
+      maxContentLength: this.maxResponseBytes, // counted after decompression
+      responseType: "text",
+      validateStatus: null,
+    };
     this.limiter = new Limiter(maxConcurrent);
     this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
@@ -92,7 +109,17 @@ export class HttpClient {
   async request(req: Request): Promise<Response> {
     const idempotent = req.idempotent ?? req.method !== "POST";
     this.warnOnPlainHttp(req);
-    const started = Date.now();
+    const started = Date.now(); // one retry budget for the call, redirects included
+    let current = req;
+    for (let redirects = 0; ; redirects++) {
+      const res = await this.withRetries(current, idempotent, started);
+      const next = this.redirected(current, res, idempotent, redirects, started);
+      if (!next) return res;
+      current = next;
+    }
+  }
+
+  private async withRetries(req: Request, idempotent: boolean, started: number): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.limiter.run(() => this.attempt(req));
       const retryIn = this.retryDelay(outcome, idempotent, attempt, started);
@@ -106,39 +133,24 @@ export class HttpClient {
     }
   }
 
-  private attempt(req: Request): Promise<Response | NetworkError> {
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
-    const path = req.path + (req.query ? `?${new URLSearchParams(req.query)}` : "");
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers };
-    if (req.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(req.body));
-    const proxy = this.httpProxy;
-    const target: http.RequestOptions = proxy
-      ? { host: proxy.hostname, port: Number(proxy.port || 80), path: this.origin + path, headers: { ...headers, Host: this.host, ...proxyAuthorization(proxy) } }
-      : { host: this.url.hostname.replace(/^\[|\]$/g, ""), port: this.url.port || undefined, path, headers };
-    return new Promise((resolve) => {
-      let settled = false;
-      const settle = (outcome: Response | NetworkError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(outcome);
-      };
-      const fail = (err: { code?: string }) => settle(NetworkError.from(err, timeoutMs));
-      const request = this.transport.request({ ...target, method: req.method, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        const body = decoded(res);
-        body.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.once("error", fail); // the connection closed before the whole body came: a decoder would wait for more
-        body.once("error", fail); // a corrupt compressed body
-        body.once("end", () => settle({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
+  private async attempt(req: Request): Promise<Response | NetworkError> {
+    const deadline = new Deadline(this.timeoutMs);
+    try {
+      const res = await send({
+        ...this.config,
+        method: req.method,
+        url: req.query ? `${req.path}?${new URLSearchParams(req.query)}` : req.path,
+        headers: new AxiosHeaders({ "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers }),
+        data: req.body, // as given, byte for byte: EnOS signs it
+        signal: deadline,
       });
-      const timer = setTimeout(() => {
-        fail({ code: "ETIMEDOUT" }); // first: the errors destroy() causes come later
-        request.destroy();
-      }, timeoutMs);
-      request.once("error", fail);
-      request.end(req.body);
-    });
+      if (tunnelRefused(res.request)) return NetworkError.from({ code: "EPROXY" }, this.timeoutMs, this.maxResponseBytes);
+      return { status: res.status, headers: (res.headers as AxiosHeaders).toJSON(true) as Record<string, string>, body: res.data };
+    } catch (err) {
+      return NetworkError.from(deadline.aborted ? { code: "ETIMEDOUT" } : (err as { code?: string }), this.timeoutMs, this.maxResponseBytes);
+    } finally {
+      deadline.clear();
+    }
   }
 
   /** Milliseconds to wait before the next attempt, or undefined to stop here. */
@@ -156,12 +168,60 @@ export class HttpClient {
     return delay;
   }
 
+  /**
+   * The request a redirect leads to, if it is one to follow: within the origin (credentials
+   * never go to another, not even the same host over https), for a GET or as a 307/308,
+   * a few times and within the call's retry budget. Any other is an error naming where it pointed.
+   */
+  private redirected(req: Request, res: Response, idempotent: boolean, count: number, started: number): Request | undefined {
+    const location = res.headers.location;
+    if (!REDIRECTS.has(res.status) || !location) return undefined;
+    const call = `${req.method} ${req.path}`;
+    const fail = (why: string) => new TransportError(`${this.options.api}: ${this.host} redirected ${call} to ${why}`, { ambiguous: !idempotent });
+    if (!URL.canParse(location, this.origin + req.path)) throw fail("an address that is not a URL; check the configured URL.");
+    const target = new URL(location, this.origin + req.path);
+    const where = target.origin + target.pathname; // not the query: it may carry a credential
+    if (target.origin !== this.origin) throw fail(`${where}, another origin, where credentials are not sent; if that is the server, configure its address instead.`);
+    if (res.status !== 307 && res.status !== 308 && req.method !== "GET") throw fail(`${where} (${res.status}), which is not repeated as another method; check the configured URL.`);
+    if (count >= MAX_REDIRECTS || Date.now() - started > this.retry.totalMs) throw fail(`${where} after ${count} redirects already; check the configured URL and the server's redirects.`);
+    return { ...req, path: target.pathname + target.search, query: undefined };
+  }
+
   private warnOnPlainHttp(req: Request): void {
     if (!this.plainRemote) return;
     const carriesCredentials = Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
     if (carriesCredentials) {
       warnOnce(`plain-http:${this.host}`, `${this.options.api} credentials are sent over plain http to ${this.host}; use https so they cannot be read on the network.`);
     }
+  }
+}
+
+/**
+ * The deadline of one attempt, as the abort signal axios listens to: one timer and one
+ * listener, lighter than an AbortController (an EventTarget) made for every request.
+ */
+class Deadline implements GenericAbortSignal {
+  aborted = false;
+  private listener?: () => void;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.listener?.();
+    }, ms);
+  }
+
+  addEventListener(_type: "abort", listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = undefined;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
   }
 }
 
@@ -174,27 +234,11 @@ function caWithSystemRoots(bundle: string | undefined): string[] | undefined {
   return [...require("node:tls").rootCertificates, bundle];
 }
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  }
-  return out;
-}
-
-/** The body stream, decompressed when the server compressed it. */
-function decoded(res: http.IncomingMessage): NodeJS.ReadableStream {
-  const encoding = res.headers["content-encoding"];
-  if (encoding === "gzip") return res.pipe(zlib.createGunzip());
-  if (encoding === "deflate") return res.pipe(zlib.createInflate());
-  return res;
-}
-
 const clients = new Map<string, HttpClient>();
 
 /** The shared client for an API host and option set: connections and the concurrency cap are per host. */
 export function clientFor(options: ClientOptions): HttpClient {
-  const key = JSON.stringify([options.api, new URL(options.url).origin, options.timeoutMs, options.maxConcurrent, options.caBundle, options.retry]);
+  const key = JSON.stringify([options.api, new URL(options.url).origin, options.timeoutMs, options.maxConcurrent, options.maxResponseBytes, options.caBundle, options.retry]);
   let client = clients.get(key);
   if (!client) {
     client = new HttpClient(options);

@@ -1,12 +1,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
-import type { Duplex } from "node:stream";
-import * as tls from "node:tls";
+import type { AxiosProxyConfig, CreateAxiosDefaults } from "axios";
+import { HttpsProxyAgent } from "https-proxy-agent";
 
 /**
  * The proxy for a target, from HTTPS_PROXY (https targets) or HTTP_PROXY (http targets), in
- * upper or lower case, unless NO_PROXY covers the host (curl's rules: `*`, a host and its
- * subdomains, `.domain`, optionally `:port`).
+ * upper or lower case, unless NO_PROXY covers the host. curl's rules, which proxy-from-env
+ * does not follow: a proxy without a scheme is http, and `example.com` in NO_PROXY covers its
+ * subdomains (also `*`, `.domain`, optionally `:port`).
  */
 export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const proxy = target.protocol === "https:" ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
@@ -29,42 +30,44 @@ function bypasses(target: URL, noProxy: string): boolean {
     });
 }
 
-export function proxyAuthorization(proxy: URL): Record<string, string> {
-  if (!proxy.username) return {};
-  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return { "Proxy-Authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
+/** Requests the proxy answered itself, refusing the tunnel: https-proxy-agent hands its answer on as the target's. */
+const refused = new WeakSet<object>();
+
+export function tunnelRefused(request: unknown): boolean {
+  return typeof request === "object" && request !== null && refused.has(request);
 }
 
 /**
- * An https agent that reaches its targets through an http proxy's CONNECT tunnel, with TLS
- * verified end to end.
+ * https-proxy-agent's CONNECT tunnel, whose TLS session to the target trusts the client's CA
+ * bundle too (the agent passes only the request's own options to it).
  */
-export class TunnelingAgent extends https.Agent {
-  constructor(private readonly proxy: URL, options: https.AgentOptions) {
-    super(options);
+class Tunnel extends HttpsProxyAgent<string> {
+  constructor(proxy: URL, private readonly trust: Pick<https.AgentOptions, "ca">, options: https.AgentOptions) {
+    super(proxy, options);
+    this.on("proxyConnect", (answer: { statusCode: number }, req: object) => {
+      if (answer.statusCode !== 200) refused.add(req);
+    });
   }
 
-  createConnection(options: http.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): undefined {
-    const done = callback!;
-    const target = `${options.host}:${options.port ?? 443}`;
-    const request = http.request({
-      host: this.proxy.hostname,
-      port: Number(this.proxy.port || 80),
-      method: "CONNECT",
-      path: target,
-      headers: { Host: target, ...proxyAuthorization(this.proxy) },
-    });
-    request.once("connect", (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        done(Object.assign(new Error(`proxy ${this.proxy.host} refused to tunnel to ${target} (${res.statusCode})`), { code: "EPROXY" }), socket);
-        return;
-      }
-      const tlsOptions = options as tls.ConnectionOptions;
-      done(null, tls.connect({ ...tlsOptions, socket, servername: tlsOptions.servername ?? options.host ?? undefined }));
-    });
-    request.once("error", (err) => done(err, request.socket!));
-    request.end();
-    return undefined;
+  connect(req: http.ClientRequest, opts: Parameters<HttpsProxyAgent<string>["connect"]>[1]) {
+    return super.connect(req, { ...opts, ...this.trust } as typeof opts);
   }
+}
+
+/**
+ * Connections for one host: keep-alive agents, direct or through the environment's proxy
+ * (https through a CONNECT tunnel with TLS verified end to end, http in absolute form).
+ * Axios's own reading of the environment is switched off: the proxy is chosen here, once.
+ */
+export function connectionsFor(target: URL, options: https.AgentOptions): Pick<CreateAxiosDefaults, "httpAgent" | "httpsAgent" | "proxy"> {
+  const proxy = proxyFor(target);
+  if (target.protocol === "https:") {
+    return { httpsAgent: proxy ? new Tunnel(proxy, { ca: options.ca }, options) : new https.Agent(options), proxy: false };
+  }
+  return { httpAgent: new http.Agent(options), proxy: proxy ? forwardProxy(proxy) : false };
+}
+
+function forwardProxy(proxy: URL): AxiosProxyConfig {
+  const auth = proxy.username ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } : undefined;
+  return { protocol: "http", host: proxy.hostname, port: Number(proxy.port || 80), auth };
 }

@@ -24,46 +24,82 @@ export interface ProviderBody {
   repos: string[];
 }
 
-export const spaceRepositoryRecord = z.object({
-  name: z.string(),
-  repository_url: z.string(),
-  branch: z.string().nullable().default(null),
-  credential_name: z.string().nullable().default(null),
-  use_all_agents: z.boolean(),
-  agents: z.array(z.object({ name: z.string(), status: z.string().optional() })).default([]),
-  status: z.string(),
-  errors: z.array(z.object({ message: z.string() })).nullable().default([]),
-});
+/**
+ * A repository as a space lists it. Some servers leave out `use_all_agents` and name the
+ * credential `credentials`; "" or null means none (a repository provider covers the URL).
+ */
+export const spaceRepositoryRecord = z
+  .object({
+    name: z.string(),
+    repository_url: z.string(),
+    branch: z.string().nullable().default(null),
+    credential_name: z.string().nullish(),
+    credentials: z.string().nullish(),
+    use_all_agents: z.boolean().optional(),
+    agents: z.array(z.object({ name: z.string(), status: z.string().optional() })).default([]),
+    status: z.string(),
+    errors: z.array(z.object({ message: z.string() })).nullable().default([]),
+  })
+  .transform(({ credentials, credential_name, ...record }) => ({ ...record, credential_name: credential_name || credentials || undefined }));
 export type SpaceRepositoryRecord = z.infer<typeof spaceRepositoryRecord>;
 
 export interface SpaceRepositoryBody {
   repository_name: string;
   repository_url: string;
+  /** With a token, Torque stores it as the space credential named `credential_name`. */
   token: string | null;
   branch: string;
-  credential_name: string | null;
+  /** Always a string: the credential to use, or to create for `token`; "" when a repository provider covers the URL. */
+  credential_name: string;
   use_all_agents: boolean;
   agents: string[];
   eac_auto_registration: boolean;
 }
 
 export interface SpaceRepositoryPatch {
-  credential_name: string | null;
+  credential_name: string;
   agents: string[];
   use_all_agents: boolean;
 }
+
+/** A GitLab credential in a space's credential store, as Torque's official client writes it. */
+export interface CredentialBody {
+  space_name: string;
+  name: string;
+  description: string;
+  cloud_type: "sourceControl";
+  cloud_identifier: "gitlabEnterprise";
+  credential_data: { token: string; type: "gitlabEnterprise" };
+}
+
+/** The body Torque's official client sends to create or update a space's GitLab credential. */
+export function credentialBody(space: string, name: string, description: string, token: string): CredentialBody {
+  const type = "gitlabEnterprise";
+  return { space_name: space, name, description, cloud_type: "sourceControl", cloud_identifier: type, credential_data: { token, type } };
+}
+
+export const credentialRecord = z.object({
+  name: z.string(),
+  description: z.string().nullish(),
+  cloud_identifier: z.string().nullish(),
+});
+export type CredentialRecord = z.infer<typeof credentialRecord>;
 
 const PROVIDERS = "/api/settings/repository_providers";
 const entries = z.array(z.unknown());
 const lists = new ListCache<Listing<unknown>>();
 
-/** Torque's REST API for repository providers and space repositories. */
+/** Torque's REST API for repository providers, space repositories and space credentials. */
 export class TorqueClient {
   private readonly http: HttpClient;
+  /** For the onboarding call alone: Torque answers it slowly, the official client gives it 120 s. */
+  private readonly onboarding: HttpClient;
   private readonly prefix: string;
 
   constructor(private readonly settings: TorqueSettings) {
-    this.http = clientFor({ api: "Torque", url: settings.url, caSetting: "torque:caBundle", ...settings.transport });
+    const options = { api: "Torque", url: settings.url, caSetting: "torque:caBundle", ...settings.transport };
+    this.http = clientFor(options);
+    this.onboarding = clientFor({ ...options, timeoutMs: settings.onboardingTimeoutMs });
     this.prefix = new URL(settings.url).pathname.replace(/\/+$/, "");
   }
 
@@ -101,8 +137,12 @@ export class TorqueClient {
 
   async createSpaceRepository(space: string, body: SpaceRepositoryBody): Promise<void> {
     const path = `${this.spacePath(space)}/gitlabEnterprise`;
-    const res = await this.send("POST", path, body);
-    if (![200, 201, 202].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(space, res));
+    const res = await this.send("POST", path, body, undefined, this.onboarding);
+    if ([200, 201, 202].includes(res.status)) return;
+    if (res.status === 409 && serverErrors(res).some((e) => e.name === "credential_name")) {
+      throw this.failure("POST", path, res, `Torque space ${space} already has a credential named ${body.credential_name}${serverMessages(res)}; give the token's credential another credentialName, or use the stored credential instead of a token.`);
+    }
+    throw this.failure("POST", path, res, this.spaceMissing(space, res));
   }
 
   /** Every repository of a space by name, one request per space and process; `fresh`: a list asked for from now on. */
@@ -124,8 +164,43 @@ export class TorqueClient {
     throw this.failure("DELETE", path, res);
   }
 
+  async createCredential(body: CredentialBody): Promise<void> {
+    const path = this.credentialsPath(body.space_name);
+    const res = await this.send("POST", path, body);
+    if (![200, 201, 202, 204].includes(res.status)) throw this.failure("POST", path, res, this.spaceMissing(body.space_name, res));
+  }
+
+  /** The credential, asked directly (no list): undefined when the space has none of that name. */
+  async getCredential(space: string, name: string): Promise<CredentialRecord | undefined> {
+    const path = `${this.credentialsPath(space)}/${encodeURIComponent(name)}`;
+    const res = await this.send("GET", path);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw this.failure("GET", path, res);
+    return parseBody("Torque", { method: "GET", path: this.prefix + path }, res, credentialRecord, "a credential");
+  }
+
+  async updateCredential(body: CredentialBody): Promise<void> {
+    const path = `${this.credentialsPath(body.space_name)}/${encodeURIComponent(body.name)}`;
+    const res = await this.send("PUT", path, body);
+    if ([200, 202, 204].includes(res.status)) return;
+    throw this.failure("PUT", path, res, res.status === 404 ? `credential ${body.name} is no longer in Torque space ${body.space_name}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
+  }
+
+  /** A credential already gone counts as deleted. */
+  async deleteCredential(space: string, name: string): Promise<void> {
+    const path = `${this.credentialsPath(space)}/${encodeURIComponent(name)}`;
+    const res = await this.send("DELETE", path, { space_name: space, credential_name: name });
+    if ([200, 202, 204, 404].includes(res.status)) return;
+    const inUse = res.status === 409 ? `Torque keeps credential ${name} of space ${space}${serverMessages(res)}; connect the repositories that use it another way (or remove them), then run pulumi up again.` : undefined;
+    throw this.failure("DELETE", path, res, inUse);
+  }
+
   private spacePath(space: string): string {
     return `/api/spaces/${encodeURIComponent(space)}/repositories`;
+  }
+
+  private credentialsPath(space: string): string {
+    return `/api/spaces/${encodeURIComponent(space)}/settings/credentialstore`;
   }
 
   private spaceMissingMessage(space: string): string {
@@ -152,7 +227,7 @@ export class TorqueClient {
   }
 
   /** A write, whatever its outcome (a lost answer may hide an applied write), drops the cached list it changes. */
-  private async send(method: Method, path: string, body?: unknown, query?: Record<string, string>): Promise<Response> {
+  private async send(method: Method, path: string, body?: unknown, query?: Record<string, string>, http = this.http): Promise<Response> {
     const req: Request = {
       method,
       path: this.prefix + path,
@@ -161,7 +236,7 @@ export class TorqueClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     };
     try {
-      return await this.http.request(req);
+      return await http.request(req);
     } finally {
       if (method !== "GET") lists.invalidate(this.cacheKey(collectionOf(path)));
     }
@@ -194,6 +269,11 @@ export class TorqueClient {
       return new ProviderError(`Torque refused ${call} (403)${detail}: the API token's user needs Torque Admin permissions (or access to the space).`);
     }
     if (res.status === 405 || (res.status === 404 && !meaning)) {
+      if (path.startsWith(PROVIDERS) && method !== "POST") {
+        return new ProviderError(
+          `Torque at ${this.http.host} does not offer ${call} (${res.status}): Torque documents only the create of repository providers, and this read, update or delete is a route this package designed; see "Repository providers" in the README for what still works and how to manage the provider otherwise.`,
+        );
+      }
       return new ProviderError(`Torque at ${this.http.host} does not offer ${call} (${res.status}); this provider needs it, see "API contracts" in the README.`);
     }
     if (meaning) return new ProviderError(meaning);
@@ -211,12 +291,17 @@ function collectionOf(path: string): string {
   return path.startsWith(PROVIDERS) ? PROVIDERS : (/^\/api\/spaces\/[^/]+\/repositories/.exec(path)?.[0] ?? path);
 }
 
-function serverMessages(res: Response): string {
+function serverErrors(res: Response): { name?: string; message: string }[] {
   try {
     const parsed = errorsBody.safeParse(JSON.parse(res.body));
-    if (parsed.success && parsed.data.errors.length > 0) return `: ${parsed.data.errors.map((e) => e.message).join("; ")}`;
+    if (parsed.success) return parsed.data.errors;
   } catch {
     // no JSON body
   }
-  return "";
+  return [];
+}
+
+function serverMessages(res: Response): string {
+  const errors = serverErrors(res);
+  return errors.length > 0 ? `: ${errors.map((e) => e.message).join("; ")}` : "";
 }

@@ -1,3 +1,5 @@
+export { GitCredential } from "./gitCredential";
+export type { GitCredentialArgs } from "./gitCredential";
 export { RepositoryProvider } from "./repositoryProvider";
 export type { RepositoryProviderArgs } from "./repositoryProvider";
 export { SpaceRepository } from "./spaceRepository";

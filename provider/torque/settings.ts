@@ -4,11 +4,15 @@ import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
 
 export const DEFAULT_TORQUE_URL = "https://portal.qtorque.io";
+/** The official client's HTTP timeout, which its slow onboarding call needs. */
+export const DEFAULT_ONBOARDING_TIMEOUT_SECONDS = 120;
 
 export interface TorqueSettings {
   url: string;
   token: string;
   transport: TransportSettings;
+  /** Time the onboarding call (connecting a repository to a space) may take. */
+  onboardingTimeoutMs: number;
 }
 
 /** Torque's address and API token: stack config first, then the variables Torque's own tools use. */
@@ -23,8 +27,15 @@ export function torqueSettings(): TorqueSettings | CheckFailure {
   rememberSecret(token);
   const transport = transportSettings("torque");
   if ("reason" in transport) return transport;
-  const url = setting("torque:url", "TORQUE_URL", "TORQUE_HOST") ?? DEFAULT_TORQUE_URL;
-  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport };
+  const onboarding = setting("torque:onboardingTimeoutSeconds") ?? String(DEFAULT_ONBOARDING_TIMEOUT_SECONDS);
+  if (!(Number(onboarding) > 0)) {
+    return {
+      property: "torque:onboardingTimeoutSeconds",
+      reason: `torque:onboardingTimeoutSeconds must be a positive number, not "${onboarding}"; fix it with \`pulumi config set torque:onboardingTimeoutSeconds <number>\`.`,
+    };
+  }
+  const url = setting("torque:url", "TORQUE_URL", "TORQUE_HOST", "TORQUE_HOSTNAME") ?? DEFAULT_TORQUE_URL;
+  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: Number(onboarding) * 1000 };
 }
 
 export function requireTorqueSettings(): TorqueSettings {

@@ -1,16 +1,21 @@
 import { createOnce } from "../core/createOnce";
-import { InitError, ProviderError } from "../core/errors";
+import { InitError } from "../core/errors";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { canonical } from "../core/wire";
 import { isUnder, sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
-import { SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
+import { credentialBody, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
+import { parseSpaceScopedId } from "./inputs";
 import { requireTorqueSettings, torqueSettings } from "./settings";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
 const known = (value: unknown) => value !== undefined && !containsUnknown(value);
+const parseId = (id: string) => parseSpaceScopedId(id, "space repository");
+
+/** The official client's polling interval: polls start faster and slow down to it. */
+const POLL_MS = 4_000;
 
 function body(args: Args): SpaceRepositoryBody {
   return {
@@ -18,30 +23,25 @@ function body(args: Args): SpaceRepositoryBody {
     repository_url: args.repositoryUrl,
     token: args.token ?? null,
     branch: args.branch,
-    credential_name: args.credentialName ?? null,
+    credential_name: args.credentialName ?? "",
     use_all_agents: args.useAllAgents ?? args.agents.length === 0,
     agents: args.agents,
     eac_auto_registration: args.eacAutoRegistration,
   };
 }
 
-/** `<space>/<repositoryName>`: the id, and the import id. */
-function parseId(id: string): { space: string; name: string } {
-  const slash = id.indexOf("/");
-  if (slash <= 0 || slash === id.length - 1) throw new ProviderError(`${id} is not a space repository id; use <space>/<repositoryName>, e.g. platform/assets.`);
-  return { space: id.slice(0, slash), name: id.slice(slash + 1) };
-}
-
 function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<State>): State {
+  const agents = record.agents.map((a) => a.name);
   return {
     ...props,
     space,
     repositoryName: record.name,
     repositoryUrl: sameUrl(record.repository_url),
     branch: record.branch ?? "",
-    credentialName: record.credential_name ?? undefined,
-    agents: record.agents.map((a) => a.name),
-    useAllAgents: record.use_all_agents,
+    credentialName: record.credential_name,
+    agents,
+    // Some servers leave it out of the list: then it is what was last set.
+    useAllAgents: record.use_all_agents ?? props.useAllAgents ?? agents.length === 0,
     eacAutoRegistration: props.eacAutoRegistration ?? false,
     syncTimeoutSeconds: props.syncTimeoutSeconds ?? 120,
     preflight: props.preflight ?? "strict",
@@ -50,8 +50,8 @@ function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<St
 }
 
 /**
- * Polls with backoff until the sync ends. Repositories created together in a space share
- * their polls: each list answers for every repository created before it started.
+ * Polls until the sync ends: every status but Syncing is final. Repositories created together
+ * in a space share their polls: each list answers for every repository created before it started.
  */
 async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepositoryRecord | undefined> {
   const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
@@ -60,7 +60,7 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
     const last = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
-    delay = Math.min(delay * 1.5, 5_000);
+    delay = Math.min(delay * 1.5, POLL_MS);
   }
 }
 
@@ -74,19 +74,33 @@ async function readRepository(id: string, props: Partial<State>, fresh: boolean)
 const hooks: Hooks<Args, State> = {
   validate(inputs) {
     const failures: CheckFailure[] = [];
-    const ways = (["providerId", "token", "credentialName"] as const).filter((k) => inputs[k] !== undefined);
+    const ways = [
+      inputs.providerId !== undefined && "provider",
+      inputs.token !== undefined && "token",
+      inputs.storedCredentialName !== undefined && "credential",
+      inputs.credentialName !== undefined && inputs.token === undefined && "credentialName",
+    ].filter((way): way is string => way !== false);
     if (ways.length !== 1) {
       failures.push({
         property: ways[1] ?? "token",
-        reason: `give exactly one of provider, token and credentialName (${ways.length === 0 ? "none is set" : `${ways.join(" and ")} are set`}): a provider covers the URL, or the repository carries its own token or a stored credential.`,
+        reason: `give exactly one of credential, credentialName, token and provider (${ways.length === 0 ? "none is set" : `${ways.join(" and ")} are set`}): a stored credential, the repository's own token (credentialName then names the credential Torque stores it under), or a provider that covers the URL.`,
       });
     }
-    const { repositoryUrl, providerBaseUrl } = inputs;
-    if (known(repositoryUrl) && known(providerBaseUrl) && !isUnder(repositoryUrl!, providerBaseUrl!)) {
+    const { space, storedCredentialSpace, storedCredentialName } = inputs;
+    if (known(space) && known(storedCredentialSpace) && space !== storedCredentialSpace) {
       failures.push({
-        property: "repositoryUrl",
-        reason: `repositoryUrl ${repositoryUrl} does not lie under the provider's baseUrl ${providerBaseUrl}; use a repository of that GitLab server, or give the repository its own token.`,
+        property: "credential",
+        reason: `credential ${storedCredentialName} is stored in space ${storedCredentialSpace}, the repository is in space ${space}; a repository uses only credentials of its own space: declare a torque.GitCredential in ${space}.`,
       });
+    }
+    const { repositoryUrl } = inputs;
+    for (const [root, owner] of [[inputs.providerBaseUrl, "the provider's baseUrl"], [inputs.storedCredentialGitlabUrl, "the credential's gitlabUrl"]] as const) {
+      if (known(repositoryUrl) && known(root) && !isUnder(repositoryUrl!, root!)) {
+        failures.push({
+          property: "repositoryUrl",
+          reason: `repositoryUrl ${repositoryUrl} does not lie under ${owner} ${root}; use a repository of that GitLab server, or connect the repository another way.`,
+        });
+      }
     }
     if (inputs.useAllAgents === true && known(inputs.agents) && inputs.agents!.length > 0) {
       failures.push({ property: "useAllAgents", reason: "useAllAgents is true while agents are listed; list agents or use all of them, not both." });
@@ -95,23 +109,28 @@ const hooks: Hooks<Args, State> = {
   },
 
   complete(inputs) {
-    return { useAllAgents: inputs.useAllAgents ?? (known(inputs.agents) ? inputs.agents!.length === 0 : undefined) };
+    const { token, repositoryName, storedCredentialName } = inputs;
+    const derived = token !== undefined && known(repositoryName) ? `${repositoryName}-token` : undefined;
+    return {
+      useAllAgents: inputs.useAllAgents ?? (known(inputs.agents) ? inputs.agents!.length === 0 : undefined),
+      credentialName: inputs.credentialName ?? storedCredentialName ?? derived,
+    };
   },
 
   async preflight(inputs, olds) {
     const settings = torqueSettings();
     if ("reason" in settings) return [settings];
-    const { repositoryUrl, preflight = "strict", providerBaseUrl } = inputs;
-    const token = inputs.token ?? inputs.providerToken;
-    if (preflight === "off" || !known(repositoryUrl) || !known(token) || (providerBaseUrl !== undefined && !known(providerBaseUrl))) return [];
-    const full = !olds || olds.repositoryUrl !== repositoryUrl || (olds.token ?? olds.providerToken) !== token;
+    const { repositoryUrl, preflight = "strict" } = inputs;
+    const root = inputs.providerBaseUrl ?? inputs.storedCredentialGitlabUrl;
+    const token = tokenOf(inputs);
+    if (preflight === "off" || !known(repositoryUrl) || !known(token) || (root !== undefined && !known(root))) return [];
     const result = await checkGitLab({
-      roots: providerBaseUrl ? [providerBaseUrl] : candidateRoots(repositoryUrl!),
+      roots: root ? [root] : candidateRoots(repositoryUrl!),
       rootProperty: "repositoryUrl",
       token: token!,
       projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
       target: "torque",
-      full,
+      full: !olds || olds.repositoryUrl !== repositoryUrl || tokenOf(olds) !== token,
       caBundle: inputs.gitlabCaBundle,
     });
     return applyMode(preflight, result);
@@ -120,16 +139,20 @@ const hooks: Hooks<Args, State> = {
   async create(args) {
     const client = new TorqueClient(requireTorqueSettings());
     const id = `${args.space}/${args.repositoryName}`;
+    const sent = body(args);
+    // An onboarding call that fails ambiguously (a timeout: onboarding is slow) may have
+    // connected the repository: createOnce finds it listed, Syncing, and the wait goes on.
     await createOnce({
       what: `repository ${args.repositoryName} in Torque space ${args.space}`,
       clash: `Torque space ${args.space} already has a repository named ${args.repositoryName}`,
       post: async () => {
-        await client.createSpaceRepository(args.space, body(args));
+        await client.createSpaceRepository(args.space, sent);
         return id;
       },
       find: async () => {
         const found = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
-        return found && { id, matches: sameUrl(found.repository_url) === args.repositoryUrl && found.branch === args.branch };
+        const matches = found && sameUrl(found.repository_url) === args.repositoryUrl && found.branch === args.branch && (found.credential_name ?? "") === sent.credential_name;
+        return found && { id, matches: Boolean(matches) };
       },
     });
     return { id, outs: await connected(client, id, args) };
@@ -141,10 +164,12 @@ const hooks: Hooks<Args, State> = {
   async update(id, olds, news) {
     const { space, name } = parseId(id);
     const client = new TorqueClient(requireTorqueSettings());
+    await switchCredential(client, space, olds, news);
     const { credential_name, agents, use_all_agents } = body(news);
     const patch = { credential_name, agents, use_all_agents };
-    const before = { credential_name: olds.credentialName ?? null, agents: olds.agents, use_all_agents: olds.useAllAgents };
+    const before = { credential_name: olds.credentialName ?? "", agents: olds.agents, use_all_agents: olds.useAllAgents };
     if (canonical(patch) !== canonical(before)) await client.updateSpaceRepository(space, name, patch);
+    if (ownsCredential(olds) && olds.credentialName !== news.credentialName) await client.deleteCredential(space, olds.credentialName!);
     const outs = { ...news, useAllAgents: use_all_agents, status: olds.status };
     // A repository whose sync did not end Connected gets an Update on every pulumi up (it has
     // initialization errors, or `ready` says so after a refresh): check the sync again, fail while it is not.
@@ -153,11 +178,40 @@ const hooks: Hooks<Args, State> = {
 
   ready: (state) => state.status === "Connected",
 
-  async delete(id) {
+  async delete(id, props) {
     const { space, name } = parseId(id);
-    await new TorqueClient(requireTorqueSettings()).deleteSpaceRepository(space, name);
+    const client = new TorqueClient(requireTorqueSettings());
+    await client.deleteSpaceRepository(space, name);
+    // The credential Torque stored for the repository's own token: a token must not outlive its repository.
+    if (ownsCredential(props)) await client.deleteCredential(space, props.credentialName!);
   },
 };
+
+/** The GitLab token preview tests: the repository's own, its credential's or its provider's. */
+function tokenOf(inputs: Partial<Args>): string | undefined {
+  return inputs.token ?? inputs.storedCredentialToken ?? inputs.providerToken;
+}
+
+/** With its own token, the repository's credential was stored for it (by Torque, or by an update). */
+function ownsCredential(state: Partial<Args>): boolean {
+  return state.token !== undefined && state.credentialName !== undefined;
+}
+
+/**
+ * Before the repository's credential_name changes: a token rotated in the credential stored
+ * for it (the repository stays connected), or stored under its new name. Torque's update of
+ * a repository takes a credential's name, never a token.
+ */
+async function switchCredential(client: TorqueClient, space: string, olds: State, news: Args): Promise<void> {
+  if (news.token === undefined) return;
+  const name = news.credentialName!;
+  const sameCredential = ownsCredential(olds) && olds.credentialName === name;
+  if (sameCredential && olds.token === news.token) return;
+  const stored = sameCredential ? await client.getCredential(space, name) : undefined;
+  // Kept: the description Torque gave it. Gone behind our back (or never shown in the store): stored again.
+  if (stored) await client.updateCredential(credentialBody(space, name, stored.description ?? "", news.token));
+  else await client.createCredential(credentialBody(space, name, "", news.token));
+}
 
 /** The repository's state once its sync has ended Connected; otherwise it is kept in state with initialization errors. */
 async function connected(client: TorqueClient, id: string, args: Args): Promise<State> {
@@ -166,8 +220,8 @@ async function connected(client: TorqueClient, id: string, args: Args): Promise<
   if (synced?.status === "Connected") return outs;
   const reasons = synced?.errors?.map((e) => e.message) ?? [];
   const message =
-    synced?.status === "Error"
-      ? `Torque could not sync repository ${args.repositoryName} in space ${args.space}: ${reasons.join("; ") || "no reason given"}; fix the cause, then run pulumi up again.`
+    synced && synced.status !== "Syncing"
+      ? `Torque could not sync repository ${args.repositoryName} in space ${args.space} (status ${synced.status}): ${reasons.join("; ") || "Torque gave no reason"}; fix the cause, then run pulumi up again.`
       : `repository ${args.repositoryName} in space ${args.space} did not finish syncing within ${args.syncTimeoutSeconds} s (status ${synced?.status ?? "not listed"}${agentProgress(synced)}); raise syncTimeoutSeconds or check the space's agents, then run pulumi up again.`;
   throw new InitError(message, id, outs, reasons.length > 0 ? reasons : [message]);
 }

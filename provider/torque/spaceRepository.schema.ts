@@ -1,46 +1,76 @@
 import { z } from "zod";
-import { gitlabCaBundleInput, nameInput, preflightInput, secretInput } from "../core/inputs";
+import { nameInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
+import { localPreflightInputs, torqueName } from "./inputs";
 
-const name = (what: string) =>
-  nameInput({ max: 100, spaces: false })
-    .regex(/^[^/?#]+$/, { error: "must not contain /, ? or #." })
-    .describe(what);
+const REPLACED_FIRST =
+  "A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).";
+const CREATED_FIRST = "A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).";
+const IN_PLACE = "A change updates the repository in place.";
 
 export const spaceRepositorySpec = {
   token: "torque:SpaceRepository",
   description:
-    "A GitLab repository connected to a Torque space as an asset repository: through a registered repository provider, with a token of its own, or with a stored credential.",
+    "A GitLab repository connected to a Torque space as an asset repository: with a credential stored in the space (torque.GitCredential), with a token of its own, or through a registered repository provider.",
   inputs: z.object({
-    space: name("Name of the Torque space."),
-    repositoryName: name("Name of the repository in the space; unique in the space."),
-    repositoryUrl: urlInput({ trailingSlash: false }).describe("URL of the GitLab repository, `http(s)://host[:port]/namespace/project`."),
-    branch: nameInput({ max: 255, spaces: false }).default("main").describe("Branch Torque reads. Default: main."),
-    token: secretInput("GitLab token of the repository itself (read_api and read_repository), when neither provider nor credentialName is given.").optional(),
-    credentialName: name("A credential stored in the Torque space, used instead of a token.").optional(),
+    space: torqueName(`Name of the Torque space. ${CREATED_FIRST}`),
+    repositoryName: torqueName(`Name of the repository in the space; unique in the space. ${CREATED_FIRST}`),
+    repositoryUrl: urlInput({ trailingSlash: false }).describe(`URL of the GitLab repository, \`http(s)://host[:port]/namespace/project\`. ${REPLACED_FIRST}`),
+    branch: nameInput({ max: 255, spaces: false }).default("main").describe(`Branch Torque reads. Default: main. ${REPLACED_FIRST}`),
+    token: secretInput(
+      "GitLab token of the repository itself (read_api and read_repository); Torque stores it as the space credential named credentialName. A change rotates that stored credential in place: the repository stays connected.",
+    ).optional(),
+    credentialName: torqueName(
+      `With token: the name of the credential Torque stores the token under, unique in the space (default: \`<repositoryName>-token\`). Without: a credential already in the space's store. Prefer the credential argument for one this stack manages. ${IN_PLACE}`,
+    ).optional(),
+    storedCredentialName: z.string().min(1).optional().describe("Set by `credential`: the torque.GitCredential's name, sent as credentialName."),
+    storedCredentialSpace: z.string().optional().describe("Set by `credential`: its space, which must be the repository's."),
+    storedCredentialToken: secretInput("Set by `credential`: its GitLab token, used only by the preview-time connectivity test.").optional(),
+    storedCredentialGitlabUrl: z.string().optional().describe("Set by `credential`: its gitlabUrl, to check at preview that the repository lies under it."),
     providerId: z.string().min(1).optional().describe("Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository."),
     providerBaseUrl: z.string().optional().describe("Set by `provider`: its baseUrl, to check at preview that the repository lies under it."),
     providerToken: secretInput("Set by `provider`: its GitLab token, used only by the preview-time connectivity test.").optional(),
-    agents: z.array(nameInput({ max: 100 })).default([]).describe("Agents the space uses for this repository. Order does not matter."),
-    useAllAgents: z.boolean().optional().describe("Use every agent of the space. Default: true when agents is empty."),
-    eacAutoRegistration: z.boolean().default(false).describe("Let Torque register environment-as-code files it finds in the repository."),
-    syncTimeoutSeconds: z.number().int().min(1).max(3600).default(120).describe("How long create waits for the repository to reach Connected. Default: 120."),
-    preflight: preflightInput,
-    gitlabCaBundle: gitlabCaBundleInput,
+    agents: z.array(nameInput({ max: 100 })).default([]).describe(`Agents the space uses for this repository. Order does not matter. ${IN_PLACE}`),
+    useAllAgents: z.boolean().optional().describe(`Use every agent of the space. Default: true when agents is empty. ${IN_PLACE}`),
+    eacAutoRegistration: z.boolean().default(false).describe(`Let Torque register environment-as-code files it finds in the repository. ${REPLACED_FIRST}`),
+    syncTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(120)
+      .describe("How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque."),
+    ...localPreflightInputs,
   }),
   computed: z.object({
-    status: z.string().describe("Sync status in Torque: Syncing, Connected or Error."),
+    status: z.string().describe("Sync status in Torque: Syncing while it syncs, then Connected, or another status Torque reports (such as Error)."),
   }),
-  replaceOnChanges: ["space", "repositoryName", "repositoryUrl", "branch", "token", "eacAutoRegistration"],
-  uniqueBy: "repositoryName",
-  localInputs: ["providerId", "providerBaseUrl", "providerToken", "syncTimeoutSeconds", "preflight", "gitlabCaBundle"],
+  replaceOnChanges: ["space", "repositoryName", "repositoryUrl", "branch", "eacAutoRegistration"],
+  uniqueBy: ["space", "repositoryName"],
+  localInputs: [
+    "storedCredentialName",
+    "storedCredentialSpace",
+    "storedCredentialToken",
+    "storedCredentialGitlabUrl",
+    "providerId",
+    "providerBaseUrl",
+    "providerToken",
+    "syncTimeoutSeconds",
+    "preflight",
+    "gitlabCaBundle",
+  ],
   unordered: ["agents"],
-  secrets: ["token", "providerToken"],
+  secrets: ["token", "storedCredentialToken", "providerToken"],
   references: {
+    credential: {
+      resource: "torque:GitCredential",
+      description: `A torque.GitCredential of the same space: the repository connects with it (its name is sent as credentialName), and preview tests its token against repositoryUrl. Rotating its token rotates it in place; the repository stays connected. Switching to another credential updates the repository in place.`,
+      sets: { storedCredentialName: "name", storedCredentialSpace: "space", storedCredentialToken: "token", storedCredentialGitlabUrl: "gitlabUrl" },
+    },
     provider: {
       resource: "torque:RepositoryProvider",
-      description: "The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own.",
+      description: `The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). ${IN_PLACE}`,
       sets: { providerId: "providerId", providerBaseUrl: "baseUrl", providerToken: "token" },
     },
   },

@@ -29,7 +29,7 @@ function repositoryBody(overrides: Record<string, unknown> = {}) {
     repository_url: "http://git.example.com:8080/team/assets",
     token: null,
     branch: "main",
-    credential_name: null,
+    credential_name: "",
     use_all_agents: true,
     agents: [],
     eac_auto_registration: false,
@@ -276,7 +276,7 @@ describe("Torque emulator", () => {
           name: "assets",
           repository_url: "http://git.example.com:8080/team/assets",
           branch: "main",
-          credential_name: null,
+          credential_name: "",
           use_all_agents: false,
           agents: [{ name: "agent-a", status: expect.any(String) }],
           status: "Connected",
@@ -286,30 +286,31 @@ describe("Torque emulator", () => {
       ]);
     });
 
-    it("connects with the repository's own token or a space credential, without a provider", async () => {
-      expect((await createRepository({ token: "glpat-own" })).status).toBe(202);
-      expect((await createRepository({ repository_name: "b", credential_name: "gitlab-cred" })).status).toBe(202);
-      const stored = torque.spaceRepositories("platform");
-      expect(stored.map((repository) => [repository.token, repository.credentialName])).toEqual([
-        ["glpat-own", null],
-        [null, "gitlab-cred"],
-      ]);
-      expect((await api("GET", REPOSITORIES)).text).not.toContain("glpat-own");
+    it("lists entries without use_all_agents and with the credential as `credentials` when set to the sparse fields", async () => {
+      await createRepository({ credential_name: "gitlab-cred" });
+      torque.setListFields("sparse");
+      const [entry] = (await api("GET", REPOSITORIES)).json as Record<string, unknown>[];
+      expect(entry).toMatchObject({ name: "assets", credentials: "gitlab-cred" });
+      expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(["use_all_agents"]));
+      expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(["credential_name"]));
     });
 
-    it.each([
-      ["an unknown field", { color: "blue" }, "color"],
-      ["a missing field", { eac_auto_registration: undefined }, "eac_auto_registration"],
-      ["a null branch", { branch: null }, "branch"],
-      ["a repository_url that is no URL", { repository_url: "git@git.example.com:team/assets" }, "repository_url"],
-      ["agents that are not strings", { agents: [1] }, "agents"],
-      ["both token and credential_name", { token: "t", credential_name: "gitlab-cred" }, "credential_name"],
-      ["an unknown credential", { credential_name: "nope" }, "credential_name"],
-      ["an unknown agent", { token: "t", agents: ["agent-z"] }, "agents"],
-    ])("answers 400 naming the field for %s", async (_, overrides, field) => {
-      await createProvider();
-      const answer = await createRepository(overrides);
-      expect([answer.status, fieldNames(answer)]).toEqual([400, [field]]);
+    it("connects with a token, storing it as the space credential named credential_name, or with a stored credential", async () => {
+      expect((await createRepository({ token: "glpat-own", credential_name: "assets-token" })).status).toBe(202);
+      expect((await createRepository({ repository_name: "b", credential_name: "gitlab-cred" })).status).toBe(202);
+      expect(torque.spaceRepositories("platform").map((repository) => repository.credentialName)).toEqual(["assets-token", "gitlab-cred"]);
+      expect(torque.credentials("platform")).toEqual(
+        expect.arrayContaining([{ name: "assets-token", description: "", cloudType: "sourceControl", cloudIdentifier: "gitlabEnterprise", token: "glpat-own" }]),
+      );
+      const list = await api("GET", REPOSITORIES);
+      expect(list.text).not.toContain("glpat-own");
+      const credential = await api("GET", "/api/spaces/platform/settings/credentialstore/assets-token");
+      expect([credential.status, credential.text.includes("glpat-own")]).toEqual([200, false]);
+    });
+
+    it("answers 409 naming credential_name when a token comes with the name of a credential the space has", async () => {
+      const answer = await createRepository({ token: "glpat-own", credential_name: "gitlab-cred" });
+      expect([answer.status, fieldNames(answer)]).toEqual([409, ["credential_name"]]);
       expect(torque.spaceRepositories("platform")).toEqual([]);
     });
 
@@ -318,14 +319,14 @@ describe("Torque emulator", () => {
       expect(answer.status).toBe(400);
       expect(answer.json).toEqual({
         errors: [
-          { name: "repository_url", message: "no repository provider covers http://git.example.com:8080/team/assets" },
+          { name: "credential_name", message: "credential_name is required: no repository provider covers http://git.example.com:8080/team/assets" },
         ],
       });
     });
 
     it("answers 409 for a name already in the space", async () => {
-      await createRepository({ token: "t" });
-      const answer = await createRepository({ token: "t" });
+      await createRepository({ credential_name: "gitlab-cred" });
+      const answer = await createRepository({ token: "t", credential_name: "other-cred" });
       expect([answer.status, fieldNames(answer)]).toEqual([409, ["repository_name"]]);
     });
 
@@ -343,12 +344,16 @@ describe("Torque emulator", () => {
       torque.setSync({ delayMs: 800, outcome: "Connected" });
       const failing = "http://git.example.com/b";
       torque.setSync({ delayMs: 0, outcome: "Error", errors: ["branch main not found"], url: failing });
-      await createRepository({ token: "t" });
-      await createRepository({ token: "t", repository_name: "b", repository_url: failing });
+      const disconnected = "http://git.example.com/c";
+      torque.setSync({ delayMs: 0, outcome: "Disconnected", url: disconnected });
+      await createRepository({ credential_name: "gitlab-cred" });
+      await createRepository({ credential_name: "gitlab-cred", repository_name: "b", repository_url: failing });
+      await createRepository({ credential_name: "gitlab-cred", repository_name: "c", repository_url: disconnected });
       const statuses = async () => ((await api("GET", REPOSITORIES)).json as { status: string; errors: unknown[] }[]);
       expect((await statuses()).map(({ status, errors }) => [status, errors])).toEqual([
         ["Syncing", []],
         ["Error", [{ message: "branch main not found" }]],
+        ["Disconnected", [{ message: `Could not sync ${disconnected}` }]],
       ]);
       await new Promise((resolve) => setTimeout(resolve, 850));
       expect((await statuses())[0].status).toBe("Connected");
@@ -369,15 +374,17 @@ describe("Torque emulator", () => {
       expect((await api("PUT", `${REPOSITORIES}/nothing`, update)).status).toBe(404);
     });
 
-    it("refuses an update that leaves the repository without any way to connect", async () => {
+    it("refuses an update that leaves the repository without any way to connect, or a null credential_name", async () => {
       await createRepository({ token: null, credential_name: "gitlab-cred" });
-      const update = { credential_name: null, agents: [], use_all_agents: true };
-      const answer = await api("PUT", `${REPOSITORIES}/assets`, update);
-      expect([answer.status, fieldNames(answer)]).toEqual([400, ["repository_url"]]);
+      for (const credential_name of ["", null, "nope"]) {
+        const answer = await api("PUT", `${REPOSITORIES}/assets`, { credential_name, agents: [], use_all_agents: true });
+        expect([credential_name, answer.status, fieldNames(answer)]).toEqual([credential_name, 400, ["credential_name"]]);
+      }
+      expect(torque.spaceRepositories("platform")[0].credentialName).toBe("gitlab-cred");
     });
 
     it("deletes by query parameter with 204, answering 404 when absent and 400 without the parameter", async () => {
-      await createRepository({ token: "t" });
+      await createRepository({ token: "t", credential_name: "t-cred" });
       const deleted = await api("DELETE", `${REPOSITORIES}?repository_name=assets`);
       expect(deleted.status).toBe(204);
       expect(torque.spaceRepositories("platform")).toEqual([]);
@@ -388,13 +395,89 @@ describe("Torque emulator", () => {
 
     it("shows admin edits and removals, a status edit ending the sync at once", async () => {
       torque.setSync({ delayMs: 60_000, outcome: "Connected" });
-      await createRepository({ token: "t" });
+      await createRepository({ token: "t", credential_name: "t-cred" });
       expect(torque.spaceRepositories("platform")[0].status).toBe("Syncing");
       torque.editSpaceRepository("platform", "assets", { status: "Error", errors: ["gone"], branch: "dev" });
       const [entry] = (await api("GET", REPOSITORIES)).json as object[];
       expect(entry).toMatchObject({ status: "Error", errors: [{ message: "gone" }], branch: "dev" });
       torque.removeSpaceRepository("platform", "assets");
       expect((await api("GET", REPOSITORIES)).json).toEqual([]);
+    });
+  });
+
+  describe("space credential store (as Torque's official client uses it)", () => {
+    const STORE = "/api/spaces/platform/settings/credentialstore";
+    const credentialBody = (overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) => ({
+      space_name: "platform",
+      name: "ci-gitlab",
+      description: "GitLab token of the CI user",
+      cloud_type: "sourceControl",
+      cloud_identifier: "gitlabEnterprise",
+      credential_data: { token: "glpat-ci", type: "gitlabEnterprise", ...data },
+      ...overrides,
+    });
+    const view = (description = "GitLab token of the CI user") => ({
+      space_name: "platform",
+      name: "ci-gitlab",
+      description,
+      cloud_type: "sourceControl",
+      cloud_identifier: "gitlabEnterprise",
+      credential_data: { type: "gitlabEnterprise" },
+    });
+
+    it("creates (200), reads by name without the token, updates in place and deletes", async () => {
+      expect((await api("POST", STORE, credentialBody())).status).toBe(200);
+      const read = await api("GET", `${STORE}/ci-gitlab`);
+      expect([read.status, read.json]).toEqual([200, view()]);
+      expect(read.text).not.toContain("glpat-ci");
+      const updated = await api("PUT", `${STORE}/ci-gitlab`, credentialBody({ description: "rotated" }, { token: "glpat-rotated" }));
+      expect(updated.status).toBe(200);
+      expect(torque.credentials("platform").find((c) => c.name === "ci-gitlab")).toMatchObject({ description: "rotated", token: "glpat-rotated" });
+      const deleted = await api("DELETE", `${STORE}/ci-gitlab`, { space_name: "platform", credential_name: "ci-gitlab" });
+      expect(deleted.status).toBe(200);
+      expect((await api("GET", `${STORE}/ci-gitlab`)).status).toBe(404);
+      expect((await api("DELETE", `${STORE}/ci-gitlab`)).status).toBe(404);
+    });
+
+    it.each([
+      ["an unknown field", credentialBody({ color: "blue" }), "color"],
+      ["another space_name than the path's", credentialBody({ space_name: "other" }), "space_name"],
+      ["a missing description", credentialBody({ description: undefined }), "description"],
+      ["a cloud_type other than sourceControl", credentialBody({ cloud_type: "aws" }), "cloud_type"],
+      ["an unknown cloud_identifier", credentialBody({ cloud_identifier: "gitlab" }), "cloud_identifier"],
+      ["a credential_data.type other than cloud_identifier", credentialBody({}, { type: "github" }), "credential_data.type"],
+      ["a missing token", credentialBody({}, { token: undefined }), "credential_data.token"],
+      ["a null token", credentialBody({}, { token: null }), "credential_data.token"],
+      ["an unknown credential_data field", credentialBody({}, { key: "k" }), "credential_data.key"],
+    ])("answers 400 naming the field for %s", async (_, body, field) => {
+      const answer = await api("POST", STORE, body);
+      expect([answer.status, fieldNames(answer)]).toEqual([400, [field]]);
+      expect(torque.credentials("platform").map((c) => c.name)).toEqual(["gitlab-cred"]);
+    });
+
+    it("answers 409 for a name taken in the space, 404 to PUT of an unknown name and 400 to a rename", async () => {
+      expect((await api("POST", STORE, credentialBody())).status).toBe(200);
+      const taken = await api("POST", STORE, credentialBody());
+      expect([taken.status, fieldNames(taken)]).toEqual([409, ["name"]]);
+      expect((await api("PUT", `${STORE}/nothing`, credentialBody({ name: "nothing" }))).status).toBe(404);
+      const rename = await api("PUT", `${STORE}/ci-gitlab`, credentialBody({ name: "renamed" }));
+      expect([rename.status, fieldNames(rename)]).toEqual([400, ["name"]]);
+    });
+
+    it("answers 404 for an unknown space, and refuses to delete a credential a repository uses", async () => {
+      expect((await api("POST", "/api/spaces/nowhere/settings/credentialstore", credentialBody({ space_name: "nowhere" }))).status).toBe(404);
+      expect((await api("GET", "/api/spaces/nowhere/settings/credentialstore/x")).status).toBe(404);
+      await api("POST", "/api/spaces/platform/repositories/gitlabEnterprise", repositoryBody({ credential_name: "gitlab-cred" }));
+      const inUse = await api("DELETE", `${STORE}/gitlab-cred`);
+      expect([inUse.status, fieldNames(inUse)]).toEqual([409, ["credential_name"]]);
+      const mismatch = await api("DELETE", `${STORE}/gitlab-cred`, { space_name: "platform", credential_name: "other" });
+      expect([mismatch.status, fieldNames(mismatch)]).toEqual([400, ["credential_name"]]);
+    });
+
+    it("reads by name at once, however far the lists lag", async () => {
+      torque.lagLists(3);
+      expect((await api("POST", STORE, credentialBody())).status).toBe(200);
+      expect((await api("GET", `${STORE}/ci-gitlab`)).status).toBe(200);
     });
   });
 

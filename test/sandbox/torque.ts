@@ -11,9 +11,10 @@ import {
 import { SandboxServer } from "./server";
 import { torqueError } from "./torque-errors";
 import { RepositoryProviders, type CreateResponseShape, type ProviderRecord } from "./torque-providers";
-import { Spaces, type SpaceRepositoryRecord, type SpaceSpec, type SyncSetting } from "./torque-spaces";
+import type { CredentialRecord } from "./torque-credentials";
+import { Spaces, type ListFields, type SpaceRepositoryRecord, type SpaceSpec, type SyncSetting } from "./torque-spaces";
 
-export type { CreateResponseShape, ProviderRecord, SpaceRepositoryRecord, SpaceSpec, SyncSetting };
+export type { CreateResponseShape, CredentialRecord, ListFields, ProviderRecord, SpaceRepositoryRecord, SpaceSpec, SyncSetting };
 
 export interface TorqueOptions {
   port?: number;
@@ -32,6 +33,8 @@ const PROVIDER = /^\/api\/settings\/repository_providers\/([^/]+)$/;
 const REPOSITORIES = /^\/api\/spaces\/([^/]+)\/repositories$/;
 const GITLAB_REPOSITORIES = /^\/api\/spaces\/([^/]+)\/repositories\/gitlabEnterprise$/;
 const REPOSITORY = /^\/api\/spaces\/([^/]+)\/repositories\/([^/]+)$/;
+const CREDENTIALS = /^\/api\/spaces\/([^/]+)\/settings\/credentialstore$/;
+const CREDENTIAL = /^\/api\/spaces\/([^/]+)\/settings\/credentialstore\/([^/]+)$/;
 
 export class TorqueServer extends SandboxServer {
   createResponseShape: CreateResponseShape = "string";
@@ -53,6 +56,14 @@ export class TorqueServer extends SandboxServer {
     route("PUT", REPOSITORY, anyToken, (request, [space, name]) => this.spaces.update(space, name, request.body)),
     route("DELETE", REPOSITORIES, anyToken, (request, [space]) =>
       this.spaces.delete(space, request.query.get("repository_name")),
+    ),
+    route("POST", CREDENTIALS, anyToken, (request, [space]) => this.spaces.withStore(space, (store) => store.create(request.body))),
+    route("GET", CREDENTIAL, anyToken, (_, [space, name]) => this.spaces.withStore(space, (store) => store.get(name))),
+    route("PUT", CREDENTIAL, anyToken, (request, [space, name]) =>
+      this.spaces.withStore(space, (store) => store.update(name, request.body)),
+    ),
+    route("DELETE", CREDENTIAL, anyToken, (request, [space, name]) =>
+      this.spaces.withStore(space, (store) => store.delete(name, request.body)),
     ),
   ];
 
@@ -95,6 +106,24 @@ export class TorqueServer extends SandboxServer {
 
   removeSpaceRepository(space: string, name: string): void {
     this.spaces.remove(space, name);
+  }
+
+  /** The space's credential store, tokens included. */
+  credentials(space: string): CredentialRecord[] {
+    return this.spaces.credentials(space);
+  }
+
+  editCredential(space: string, name: string, patch: Partial<Omit<CredentialRecord, "name">>): CredentialRecord {
+    return this.spaces.editCredential(space, name, patch);
+  }
+
+  removeCredential(space: string, name: string): void {
+    this.spaces.removeCredential(space, name);
+  }
+
+  /** How list entries of space repositories look (see ListFields). */
+  setListFields(fields: ListFields): void {
+    this.spaces.listFields = fields;
   }
 
   /** List reads (providers, a space's repositories) answer what they held `reads` list reads ago. */

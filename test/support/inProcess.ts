@@ -29,6 +29,7 @@ export async function inProcess<P extends pulumi.dynamic.ResourceProvider>(provi
 
 const modules: Record<string, [hooks: string, schema: string, spec: string]> = {
   "enos:GitLabDataSource": ["../../provider/enos/gitLabDataSource.hooks", "../../provider/enos/gitLabDataSource.schema", "gitLabDataSourceSpec"],
+  "torque:GitCredential": ["../../provider/torque/gitCredential.hooks", "../../provider/torque/gitCredential.schema", "gitCredentialSpec"],
   "torque:RepositoryProvider": ["../../provider/torque/repositoryProvider.hooks", "../../provider/torque/repositoryProvider.schema", "repositoryProviderSpec"],
   "torque:SpaceRepository": ["../../provider/torque/spaceRepository.hooks", "../../provider/torque/spaceRepository.schema", "spaceRepositorySpec"],
 };

@@ -1,4 +1,4 @@
-/** Small real servers for transport tests: a self-signed TLS server, a forward proxy, a closed port. */
+/** Small real servers for transport tests: any handler, a self-signed TLS server, a forward proxy, a closed port. */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -6,6 +6,7 @@ import * as https from "node:https";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 
 export async function withEnv(vars: Record<string, string>, body: () => Promise<void>): Promise<void> {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -18,6 +19,24 @@ export async function withEnv(vars: Record<string, string>, body: () => Promise<
       else process.env[k] = v;
     }
   }
+}
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** An http server on a free loopback port, answering with `handler`. */
+export async function startServer(handler: http.RequestListener): Promise<LocalServer> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** A port nothing listens on. */
@@ -77,8 +96,8 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** A forward proxy: absolute-form http requests and CONNECT tunnels. */
-export async function startProxy(): Promise<Proxy> {
+/** A forward proxy: absolute-form http requests and CONNECT tunnels (or, with `refuse`, a refusal of every tunnel with that status). */
+export async function startProxy(refuse?: number): Promise<Proxy> {
   const seen: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
@@ -91,6 +110,10 @@ export async function startProxy(): Promise<Proxy> {
   });
   server.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
     seen.push(`CONNECT ${req.url}`);
+    if (refuse) {
+      client.end(`HTTP/1.1 ${refuse} Refused\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     const [host, port] = req.url!.split(":");
     const upstream = net.connect(Number(port), host === "localhost" ? "127.0.0.1" : host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -111,4 +134,15 @@ export async function startProxy(): Promise<Proxy> {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+let bombMember: Buffer | undefined;
+
+/**
+ * A gzip body that decodes to `bytes` zeros (rounded up to 16 MB), about a thousandth of that
+ * on the wire: gzip members of 16 MB each, one after the other, as gunzip reads them.
+ */
+export function gzipBomb(bytes: number): Buffer {
+  bombMember ??= zlib.gzipSync(Buffer.alloc(16 * 2 ** 20), { level: 9 });
+  return Buffer.concat(Array(Math.ceil(bytes / (16 * 2 ** 20))).fill(bombMember));
 }

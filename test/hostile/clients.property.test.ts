@@ -1,0 +1,216 @@
+/**
+ * Issue 13, item 9: the real clients (Torque, EnOS, the GitLab check) against a local server
+ * answering with generated hostility. Whatever it answers: nothing is thrown at the process,
+ * no HTTP call outlives its budget, every failure is one ProviderError sentence naming the API
+ * and the endpoint or setting, and no credential appears in any message, although the server
+ * echoes them back.
+ */
+import * as vm from "node:vm";
+import fc from "fast-check";
+import type * as pulumi from "@pulumi/pulumi";
+import { setStackConfig, TransportSettings } from "../../provider/core/config";
+import { ProviderError } from "../../provider/core/errors";
+import { redact, rememberSecret } from "../../provider/core/secrets";
+import { EnosClient } from "../../provider/enos/client";
+import { enosSettings, EnosSettings } from "../../provider/enos/settings";
+import { checkGitLab, type PreflightResult } from "../../provider/gitlab/preflight";
+import { HttpClient } from "../../provider/http/client";
+import type { RetryPolicy } from "../../provider/http/retry";
+import { TorqueClient } from "../../provider/torque/client";
+import { torqueSettings, TorqueSettings } from "../../provider/torque/settings";
+import { CREDENTIAL_ECHO, HostileServer, hostility, startHostileServer } from "./server";
+
+const TIMEOUT_S = 0.25;
+const MAX_MB = 1 / 16;
+/** The retry policy the Torque and EnOS clients get here (GitLab's budget is its timeout). */
+const RETRY: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 20, retryAfterCapMs: 50, totalMs: 2 * TIMEOUT_S * 1000 };
+/** Timers fire late on a busy machine: what a call may take beyond its budget. */
+const SLACK_MS = 750;
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 30);
+
+let server: HostileServer;
+let serial = 0;
+/** Every credential the provider was given or handed in this file. */
+const secrets = new Set<string>();
+/** jest hands each test file a copy of `process`; the one that ends the host on an uncaught error is the main context's. */
+const realProcess = vm.runInThisContext("process") as NodeJS.Process;
+const thrownAtProcess: unknown[] = [];
+const onThrown = (err: unknown) => thrownAtProcess.push(err);
+/** Each HTTP call: how long it took against what its client allows (the retry budget plus one more attempt), and the size of the body it returned against the cap. */
+const calls: { api: string; path: string; ms: number; budgetMs: number; bytes: number; capBytes: number }[] = [];
+const request = HttpClient.prototype.request;
+
+function plausible(path: string, seed: number): string {
+  const pick = <T>(choices: T[]): T => choices[seed % choices.length];
+  const record = { dataSourceId: `ds-${seed}`, name: `n${seed}`, type: "GITLAB", connection: { gitUrl: "http://git/x/y" }, createTime: seed };
+  if (path.includes("/apim-token-service/")) {
+    const token = `access-${serial}-${seed}`;
+    secrets.add(token);
+    return JSON.stringify(pick([{ status: 0, msg: "OK", data: { accessToken: token, expire: 7200 } }, { stauts: 0, data: { accessToken: token, expire: 1 } }, { status: 1002, msg: CREDENTIAL_ECHO }, { code: 0, data: null }]));
+  }
+  if (path.includes("/data-sources")) {
+    return JSON.stringify(
+      pick([
+        { code: 0, msg: "OK", data: { dataSourceId: `ds-${seed}` } },
+        { code: 0, msg: "OK", data: [record, { ...record, dataSourceId: 7 }], pagination: { totalSize: seed % 250 } },
+        { code: 0, data: record },
+        { code: 0, data: { success: seed % 2 === 0, message: CREDENTIAL_ECHO } },
+        { code: 1203, msg: "expired" },
+        { code: 40401, msg: "none" },
+        { code: 40001, msg: CREDENTIAL_ECHO },
+      ]),
+    );
+  }
+  if (path.includes("/personal_access_tokens/self")) {
+    return JSON.stringify({ scopes: pick([["api", "read_user", "read_repository"], ["read_api"], "api"]), expires_at: pick([null, "2099-01-01", "2000-01-01", 5]), active: seed % 3 !== 0 });
+  }
+  if (path.includes("/api/v4/projects/")) return JSON.stringify(pick([{ archived: false }, { archived: true }, { message: CREDENTIAL_ECHO }]));
+  if (path.includes("/repository_providers")) {
+    return JSON.stringify(pick([`guid-${seed}`, { id: `guid-${seed}` }, [{ id: `guid-${seed}`, name: "p", type: "gitLabEnterprise", details: { base_url: "http://git/" } }, { id: 3 }], { errors: [{ message: CREDENTIAL_ECHO }] }]));
+  }
+  if (path.includes("/repositories")) {
+    return JSON.stringify(pick([[{ name: "r", repository_url: "http://git/x", use_all_agents: true, status: "Connected" }, { name: "s" }], { errors: [{ message: CREDENTIAL_ECHO }] }, []]));
+  }
+  return "{}";
+}
+
+beforeAll(async () => {
+  realProcess.on("uncaughtException", onThrown);
+  realProcess.on("unhandledRejection", onThrown);
+  server = await startHostileServer({ maxResponseBytes: MAX_MB * 2 ** 20, plausible });
+  HttpClient.prototype.request = async function timed(this: HttpClient, req) {
+    const started = Date.now();
+    let bytes = 0;
+    try {
+      const res = await request.call(this, req);
+      bytes = Buffer.byteLength(res.body);
+      return res;
+    } finally {
+      const { timeoutMs = 30_000, retry, maxResponseBytes = Infinity } = this.options;
+      calls.push({ api: this.options.api, path: req.path, ms: Date.now() - started, budgetMs: (retry?.totalMs ?? 60_000) + timeoutMs, bytes, capBytes: maxResponseBytes });
+    }
+  };
+});
+
+afterAll(async () => {
+  HttpClient.prototype.request = request;
+  realProcess.off("uncaughtException", onThrown);
+  realProcess.off("unhandledRejection", onThrown);
+  await server?.close();
+  setStackConfig({ get: () => undefined } as unknown as pulumi.dynamic.Config);
+});
+
+afterEach(() => {
+  expect(thrownAtProcess).toEqual([]);
+  expect(calls.filter((c) => c.ms > c.budgetMs + SLACK_MS)).toEqual([]);
+  expect(calls.filter((c) => c.bytes > c.capBytes)).toEqual([]);
+  expect(calls.length).toBeGreaterThanOrEqual(RUNS); // every operation asks at least once
+  calls.length = 0;
+});
+
+/** Stack config for run `n`: names no run shares, so that no cache answers in place of the server. */
+function configure(n: number): { gitlabToken: string } {
+  const config: Record<string, string> = {
+    "torque:url": `${server.url}/r${n}`,
+    "torque:token": `torque-secret-${n}`,
+    "torque:timeoutSeconds": String(TIMEOUT_S),
+    "torque:maxResponseMegabytes": String(MAX_MB),
+    "enos:apiGateway": server.url,
+    "enos:orgId": `org-${n}`,
+    "enos:appKey": `app-${n}`,
+    "enos:appSecret": `enos-secret-${n}`,
+    "enos:timeoutSeconds": String(TIMEOUT_S),
+    "enos:maxResponseMegabytes": String(MAX_MB),
+    "gitlab:timeoutSeconds": String(TIMEOUT_S),
+    "gitlab:maxResponseMegabytes": String(MAX_MB),
+  };
+  setStackConfig({ get: (key: string) => config[key] } as unknown as pulumi.dynamic.Config);
+  const gitlabToken = `glpat-secret-${n}`;
+  for (const secret of [config["torque:token"], config["enos:appSecret"], gitlabToken]) secrets.add(secret);
+  // As the provider does with every secret input when it checks the inputs, before any call.
+  rememberSecret(gitlabToken);
+  return { gitlabToken };
+}
+
+/** The settings the provider reads, with a retry policy short enough for a test (the clients hand their transport settings on whole). */
+function fast<T extends TorqueSettings | EnosSettings>(settings: T | { reason: string }): T {
+  if ("reason" in settings) throw new Error(settings.reason);
+  return { ...settings, transport: { ...settings.transport, retry: RETRY } as TransportSettings };
+}
+
+/** One sentence of ours, naming the API and where (a path, an action, a host or a setting), with no credential. */
+function expectClear(message: string, api: RegExp): void {
+  expect(message).not.toMatch(/\n|\r|\s{2}at /);
+  expect(message).toMatch(/[.)]$/);
+  expect(message).toMatch(api);
+  expect(message).toMatch(/\/[\w%.-]+|action=\w+|127\.0\.0\.1:\d+|\b(torque|enos|gitlab):\w+|\b(baseUrl|gitUrl|token|repos\[\d+\])\b/);
+  for (const secret of secrets) expect(message).not.toContain(secret);
+}
+
+async function expectOutcome(operation: Promise<unknown>, api: RegExp): Promise<void> {
+  const outcome = await operation.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if ("value" in outcome) return;
+  expect(outcome.error).toBeInstanceOf(ProviderError);
+  expectClear((outcome.error as Error).message, api);
+}
+
+const script = fc.array(hostility(TIMEOUT_S * 1000), { minLength: 1, maxLength: 6 });
+const property = <T>(operation: fc.Arbitrary<T>, run: (op: T, n: number) => Promise<void>) =>
+  fc.assert(
+    fc.asyncProperty(script, operation, async (answers, op) => {
+      const n = ++serial;
+      server.play(answers);
+      await run(op, n);
+    }),
+    { numRuns: RUNS },
+  );
+
+test("Torque client", () =>
+  property(fc.constantFrom("listProviders", "createProvider", "updateProvider", "deleteProvider", "createSpaceRepository", "listSpaceRepositories", "updateSpaceRepository", "deleteSpaceRepository"), async (op, n) => {
+    const { gitlabToken } = configure(n);
+    const torque = new TorqueClient(fast<TorqueSettings>(torqueSettings()));
+    const provider = { name: `p${n}`, type: "gitLabEnterprise" as const, details: { token: gitlabToken, base_url: "http://git/" }, repos: [] };
+    const repository = { repository_name: `r${n}`, repository_url: "http://git/x", token: gitlabToken, branch: "main", credential_name: null, use_all_agents: true, agents: [], eac_auto_registration: false };
+    const operations = {
+      listProviders: () => torque.listProviders(true).then((list) => list.find(() => false)),
+      createProvider: () => torque.createProvider(provider),
+      updateProvider: () => torque.updateProvider("guid-1", provider),
+      deleteProvider: () => torque.deleteProvider("guid-1"),
+      createSpaceRepository: () => torque.createSpaceRepository("space", repository),
+      listSpaceRepositories: () => torque.listSpaceRepositories("space", true).then((list) => list.find(() => false)),
+      updateSpaceRepository: () => torque.updateSpaceRepository("space", "r", { credential_name: null, agents: [], use_all_agents: true }),
+      deleteSpaceRepository: () => torque.deleteSpaceRepository("space", "r"),
+    };
+    await expectOutcome(operations[op](), /Torque/);
+  }));
+
+test("EnOS client", () =>
+  property(fc.constantFrom("create", "get", "list", "update", "delete", "test"), async (op, n) => {
+    const { gitlabToken } = configure(n);
+    const enos = new EnosClient(fast<EnosSettings>(enosSettings()));
+    const body = { description: "d", connection: { gitUrl: "http://git/x/y", token: gitlabToken } };
+    const operations = {
+      create: () => enos.create({ name: `ds_${n}`, type: "GITLAB", ...body }),
+      get: () => enos.get("ds-1"),
+      list: () => enos.list().then((list) => list.find(() => false)),
+      update: () => enos.update("ds-1", body),
+      delete: () => enos.delete("ds-1"),
+      test: () => enos.test("http://git/x/y", gitlabToken),
+    };
+    await expectOutcome(operations[op](), /EnOS/);
+  }));
+
+test("GitLab connectivity check", () =>
+  property(fc.constantFrom("torque" as const, "enos" as const), async (target, n) => {
+    configure(n);
+    const token = `glpat-check-${n}`;
+    secrets.add(token);
+    const root = `${server.url}/gl${n}`;
+    const result: PreflightResult = await checkGitLab({ roots: [root, `${root}/sub`], rootProperty: "baseUrl", token, projects: [{ url: `${root}/group/project`, property: "repos[0]" }], target, full: true });
+    // Verdicts leave the provider through redact (check failures, warnings in the log), as errors do when made.
+    for (const failure of result.failures) expectClear(redact(failure.reason), /GitLab|token|baseUrl|repos\[0\]/);
+    for (const warning of result.warnings) for (const secret of secrets) expect(redact(warning)).not.toContain(secret);
+  }));
