@@ -7,8 +7,6 @@ const config = new pulumi.Config();
 const gitlabUrl = config.require("gitlabUrl").replace(/\/*$/, "/");
 const gitlabToken = config.requireSecret("gitlabToken");
 const space = config.get("torqueSpace") ?? "platform";
-// A credential stored in the space (Torque: Space settings > Credentials).
-const credentialName = config.require("torqueCredential");
 
 const models = new enos.GitLabDataSource("models", {
   name: "model_repo",
@@ -39,12 +37,15 @@ const modelAssets = new torque.SpaceRepository("model-assets", {
   token: gitlabToken,
 });
 
-// With the space's stored credential.
+// The token stored in the space's credential store.
+const stored = new torque.GitCredential("gitlab-ci", { space, gitlabUrl, token: gitlabToken, description: "GitLab token of the space's repositories" });
+
+// With the stored credential.
 const infraStored = new torque.SpaceRepository("infra-stored", {
   space,
   repositoryName: "infra-stored",
   repositoryUrl: `${gitlabUrl}platform/infra`,
-  credentialName,
+  credential: stored,
 });
 
 export const dataSourceId = models.dataSourceId;

@@ -18,7 +18,7 @@ beforeAll(async () => {
   project = await Project.example("ci");
   const provider = fx.providerConfig();
   const program = fx.programConfig();
-  await project.init({ ...provider.plain, ...program.plain, torqueCredential: "gitlab-demo-credential" }, program.secret);
+  await project.init({ ...provider.plain, ...program.plain }, program.secret);
   ciVariables = { TORQUE_TOKEN: provider.secret["torque:token"], ENOS_APP_SECRET: provider.secret["enos:appSecret"] };
   await project.ok("up --yes", ciVariables);
 });

@@ -14,14 +14,17 @@ const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 interface ExampleRun {
   /** Stack config besides the provider's and the program's common keys. */
   config(fx: E2eFixture): { plain?: Record<string, string>; path?: Record<string, string> };
-  /** What `up` registers: data sources, repository providers, space repositories. */
+  /** The resources the program declares. */
+  resources: number;
+  /** What `up` registers on the servers. */
   registers: Counts;
 }
 
-type Counts = { dataSources: number; providers: number; spaceRepositories: number };
+/** Credentials count those of the space's store beside the one the sandbox seeds. */
+type Counts = { dataSources: number; providers: number; spaceRepositories: number; credentials: number };
 
 const RUNS: Record<string, ExampleRun> = {
-  basic: { config: () => ({}), registers: { dataSources: 1, providers: 1, spaceRepositories: 1 } },
+  basic: { config: () => ({}), resources: 5, registers: { dataSources: 1, providers: 1, spaceRepositories: 2, credentials: 1 } },
   many: {
     config: (fx) => ({
       path: {
@@ -32,9 +35,11 @@ const RUNS: Record<string, ExampleRun> = {
         "sources[1].space": fx.demo.torqueSpace,
       },
     }),
-    registers: { dataSources: 1, providers: 1, spaceRepositories: 2 },
+    resources: 4,
+    registers: { dataSources: 1, providers: 1, spaceRepositories: 2, credentials: 0 },
   },
-  ci: { config: () => ({ plain: { torqueCredential: "gitlab-demo-credential" } }), registers: { dataSources: 1, providers: 1, spaceRepositories: 3 } },
+  // Torque stores a credential for the repository with a token of its own.
+  ci: { config: () => ({}), resources: 6, registers: { dataSources: 1, providers: 1, spaceRepositories: 3, credentials: 2 } },
 };
 
 const examples = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, "Pulumi.yaml")));
@@ -55,10 +60,11 @@ function counts(): Counts {
     dataSources: fx.sandbox.enos.dataSources().length,
     providers: fx.sandbox.torque.providers().length,
     spaceRepositories: fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).length,
+    credentials: fx.sandbox.torque.credentials(fx.demo.torqueSpace).length - 1,
   };
 }
 
-const none: Counts = { dataSources: 0, providers: 0, spaceRepositories: 0 };
+const none: Counts = { dataSources: 0, providers: 0, spaceRepositories: 0, credentials: 0 };
 
 describe.each(examples)("examples/%s", (name) => {
   test("installs, previews, deploys, stays clean, refreshes and destroys under the real CLI", async () => {
@@ -72,7 +78,7 @@ describe.each(examples)("examples/%s", (name) => {
     expect(counts()).toEqual(none);
     resetLogs(fx.sandbox);
 
-    const total = run.registers.dataSources + run.registers.providers + run.registers.spaceRepositories;
+    const total = run.resources;
     const preview = await project.run("preview");
     expectSuccess(preview);
     expect(preview.stdout).toContain(`+ ${total + 1} to create`); // and the stack itself

@@ -8,6 +8,15 @@ import { clearRegistrations, resetLogs, useE2eSandbox, writes } from "./sandbox"
  */
 const fx = useE2eSandbox();
 
+/** A call to the space's Torque API, as a person with the admin token makes it. */
+function torqueApi(method: string, route: string, body: unknown): Promise<Response> {
+  return fetch(`${fx.sandbox.torque.url}/api/spaces/${fx.demo.torqueSpace}/${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${fx.demo.torqueToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
 /** Registrations made by hand (console or API) before Pulumi knew them; their import ids by resource name. */
 async function registerByHand(): Promise<Record<string, string>> {
   const gitlab = `${fx.sandbox.gitlab.url}/`;
@@ -21,10 +30,7 @@ async function registerByHand(): Promise<Record<string, string>> {
     createBy: "user:platform-admin",
   });
   const provider = fx.sandbox.torque.seedProvider({ name: "hand-made", type: "gitLabEnterprise", baseUrl: gitlab, token: fx.demo.gitlabToken, repos: [`${gitlab}platform/infra`] });
-  const answer = await fetch(`${fx.sandbox.torque.url}/api/spaces/${fx.demo.torqueSpace}/repositories/gitlabEnterprise`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${fx.demo.torqueToken}`, "Content-Type": "application/json" },
-    body: JSON.stringify({
+  const answer = await torqueApi("POST", "repositories/gitlabEnterprise", {
       repository_name: "hand-made",
       repository_url: `${gitlab}platform/infra`,
       token: null,
@@ -33,10 +39,18 @@ async function registerByHand(): Promise<Record<string, string>> {
       use_all_agents: true,
       agents: [],
       eac_auto_registration: false,
-    }),
   });
   expect(answer.status).toBe(202);
-  return { models: dataSource.dataSourceId, gitlab: provider.id, infra: `${fx.demo.torqueSpace}/hand-made` };
+  const stored = await torqueApi("POST", "settings/credentialstore", {
+    space_name: fx.demo.torqueSpace,
+    name: "hand-made",
+    description: "stored by hand",
+    cloud_type: "sourceControl",
+    cloud_identifier: "gitlabEnterprise",
+    credential_data: { token: fx.demo.gitlabToken, type: "gitlabEnterprise" },
+  });
+  expect(stored.status).toBe(200);
+  return { models: dataSource.dataSourceId, gitlab: provider.id, infra: `${fx.demo.torqueSpace}/hand-made`, ci: `${fx.demo.torqueSpace}/hand-made` };
 }
 
 async function importProject(ids: Record<string, string>): Promise<Project> {
@@ -74,6 +88,7 @@ test("adopts every kind without a write; the preview says it adopts; then no cha
   expect(fx.sandbox.enos.dataSources()).toHaveLength(1);
   expect(fx.sandbox.torque.providers()).toHaveLength(1);
   expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace)).toHaveLength(1);
+  expect(fx.sandbox.torque.credentials(fx.demo.torqueSpace).map((c) => c.name).sort()).toEqual(["gitlab-demo-credential", "hand-made"]);
 });
 
 test("declared inputs unlike the server's fail the import at preview, naming each differing property; nothing is written", async () => {
@@ -81,7 +96,7 @@ test("declared inputs unlike the server's fail the import at preview, naming eac
   const project = await importProject(ids);
   resetLogs(fx.sandbox);
 
-  const differing: Record<string, string[]> = { models: ["gitUrl", "description"], gitlab: ["name", "repos"], infra: ["branch", "agents"] };
+  const differing: Record<string, string[]> = { models: ["gitUrl", "description"], gitlab: ["name", "repos"], infra: ["branch", "agents"], ci: ["description"] };
   for (const [name, properties] of Object.entries(differing)) {
     await project.setConfig({ differ: name });
     for (const command of ["preview", "up --yes"]) {

@@ -16,7 +16,8 @@ export interface Kind {
   remove(sandbox: Sandbox, id: string): void;
 }
 
-const spaceRepository = (id: string) => id.split("/") as [string, string];
+/** `<space>/<name>`: the id of space repositories and credentials. */
+const inSpace = (id: string) => id.split("/") as [string, string];
 
 export const KINDS: Kind[] = [
   {
@@ -34,7 +35,13 @@ export const KINDS: Kind[] = [
   {
     type: "pulumi-nodejs:dynamic/torque:SpaceRepository",
     ciResource: "infra-stored",
-    edit: (sb, id) => sb.torque.editSpaceRepository(...spaceRepository(id), { agents: ["sandbox-agent"], useAllAgents: false }),
-    remove: (sb, id) => sb.torque.removeSpaceRepository(...spaceRepository(id)),
+    edit: (sb, id) => sb.torque.editSpaceRepository(...inSpace(id), { agents: ["sandbox-agent"], useAllAgents: false }),
+    remove: (sb, id) => sb.torque.removeSpaceRepository(...inSpace(id)),
+  },
+  {
+    type: "pulumi-nodejs:dynamic/torque:GitCredential",
+    ciResource: "gitlab-ci",
+    edit: (sb, id) => sb.torque.editCredential(...inSpace(id), { description: "edited in the console" }),
+    remove: (sb, id) => sb.torque.removeCredential(...inSpace(id)),
   },
 ];

@@ -52,4 +52,5 @@ export function clearRegistrations({ sandbox, demo }: Fixture): void {
   for (const ds of sandbox.enos.dataSources()) sandbox.enos.removeDataSource(ds.dataSourceId);
   for (const p of sandbox.torque.providers()) sandbox.torque.removeProvider(p.id);
   for (const r of sandbox.torque.spaceRepositories(demo.torqueSpace)) sandbox.torque.removeSpaceRepository(demo.torqueSpace, r.name);
+  for (const c of sandbox.torque.credentials(demo.torqueSpace)) if (c.name !== "gitlab-demo-credential") sandbox.torque.removeCredential(demo.torqueSpace, c.name);
 }

@@ -1,5 +1,5 @@
 import { leakedSecrets } from "../support/fixture";
-import { diagnostics, expectFailure, expectSuccess, Project, type StateResource } from "./cli";
+import { diagnostics, expectFailure, expectSuccess, Project } from "./cli";
 import { clearRegistrations, resetLogs, useE2eSandbox, writes } from "./sandbox";
 
 /**
@@ -18,8 +18,14 @@ async function lifecycle(project: Project, env: Record<string, string> = {}): Pr
   for (const command of ["preview --diff", "up --yes --diff", "stack export", "preview --diff --expect-no-changes", "refresh --yes --diff --expect-no-changes", "preview --refresh --diff --expect-no-changes", "stack output --json", "stack export"]) {
     expectSuccess(await project.run(command, env));
   }
-  const tokens = [...(await project.resources())].map(([name, r]: [string, StateResource]) => [name, r.inputs?.token ?? r.inputs?.providerToken, r.outputs?.token ?? r.outputs?.providerToken]);
-  for (const [name, input, output] of tokens) expect({ name, input, output }).toEqual({ name, input: expect.objectContaining({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) }), output: expect.objectContaining({ ciphertext: expect.any(String) }) });
+  // Every token property of every resource (token, providerToken, storedCredentialToken) is stored encrypted.
+  for (const [name, r] of await project.resources()) {
+    const tokens = (props: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(props).filter(([k]) => /token$/i.test(k)));
+    const stored = { name, inputs: tokens(r.inputs), outputs: tokens(r.outputs) };
+    expect(Object.keys(stored.inputs).length).toBeGreaterThan(0);
+    const encrypted = (props: Record<string, unknown>) => Object.fromEntries(Object.keys(props).map((k) => [k, expect.objectContaining({ [SECRET_SIG]: expect.any(String), ciphertext: expect.any(String) })]));
+    expect(stored).toEqual({ name, inputs: encrypted(stored.inputs), outputs: encrypted(stored.outputs) });
+  }
   expectSuccess(await project.run("destroy --yes --diff", env));
 }
 
@@ -66,7 +72,7 @@ describe.each([
     const preview = await project.run("preview", env);
     expectFailure(preview);
     // The engine stops at the first resource whose check fails: each one reported has one sentence.
-    const reported = ["models", "gitlab", "model-assets"].filter((name) => diagnostics(preview, name) !== "");
+    const reported = ["models", "gitlab", "model-assets", "gitlab-ci"].filter((name) => diagnostics(preview, name) !== "");
     expect(reported.length).toBeGreaterThan(0);
     for (const name of reported) {
       const errors = diagnostics(preview, name).split("\n").filter((l) => l.trim().startsWith("error:"));

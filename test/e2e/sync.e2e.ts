@@ -29,5 +29,5 @@ test("every up fails with Torque's message while the sync is in Error; after Con
   expectSuccess(await project.run("up --yes"));
   expectSuccess(await project.run("preview --expect-no-changes"));
   expectSuccess(await project.run("refresh --yes --expect-no-changes"));
-  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).map((r) => r.name).sort()).toEqual(["infra", "model-assets"]);
+  expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).map((r) => r.name).sort()).toEqual(["infra", "infra-stored", "model-assets"]);
 });

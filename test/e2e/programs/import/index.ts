@@ -40,3 +40,9 @@ new torque.SpaceRepository(
   },
   { import: ids.infra },
 );
+
+new torque.GitCredential(
+  "ci",
+  { space, name: "hand-made", gitlabUrl, token, description: differs("ci") ? "declared otherwise" : "stored by hand" },
+  { import: ids.ci },
+);

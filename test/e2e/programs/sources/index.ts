@@ -15,3 +15,7 @@ const gitlab = new torque.RepositoryProvider("gitlab", { baseUrl: gitlabUrl, tok
 new torque.SpaceRepository("infra", { space, repositoryName: "infra", repositoryUrl: `${gitlabUrl}platform/infra`, provider: gitlab });
 
 new torque.SpaceRepository("model-assets", { space, repositoryName: "model-assets", repositoryUrl: `${gitlabUrl}platform/ml/models`, token });
+
+const stored = new torque.GitCredential("gitlab-ci", { space, gitlabUrl, token, description: "stored GitLab token" });
+
+new torque.SpaceRepository("infra-stored", { space, repositoryName: "infra-stored", repositoryUrl: `${gitlabUrl}platform/infra`, credential: stored });
