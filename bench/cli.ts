@@ -7,7 +7,8 @@
  * Prints a table and writes bench/results/cli-<N>.json.
  *
  * Environment: BENCH_CLI_N (per kind, default 200), BENCH_CLI_LATENCY_MS (50),
- * BENCH_PARALLEL (the CLI's --parallel, 16 as the harness), BENCH_TOKENS (5).
+ * BENCH_PARALLEL (the CLI's --parallel, 16 as the harness), BENCH_TOKENS (5), BENCH_CLI_ENV
+ * (variables for every pulumi command, `A=1,B=2`, e.g. PULUMI_SKIP_CHECKPOINTS=true).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,6 +23,7 @@ const n = Number(process.env.BENCH_CLI_N ?? 200);
 const latencyMs = Number(process.env.BENCH_CLI_LATENCY_MS ?? 50);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
 const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
+const cliEnv = Object.fromEntries((process.env.BENCH_CLI_ENV ?? "").split(",").filter(Boolean).map((kv) => kv.split("=", 2)));
 const SPACE = "bench";
 
 /** What bench/run.ts seeds: tokens, projects, an admin Torque token, a space, an EnOS app. */
@@ -49,6 +51,8 @@ interface Measured {
   wallMs: number;
   baselineMs?: number;
   requests: { gitlab: number; enos: number; torque: number; total: number };
+  /** Most requests in flight at once, per API. */
+  peakInFlight: { gitlab: number; enos: number; torque: number };
   floor: Floor;
   floorMs: number;
 }
@@ -75,13 +79,14 @@ async function scenario(latency: number): Promise<Measured[]> {
     const results: Measured[] = [];
     for (const { phase, command, floor } of phases()) {
       for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
-      const run = await project.run(command);
+      const run = await project.run(command, cliEnv);
       expectSuccess(run);
       const requests = { gitlab: sandbox.gitlab.requests.length, enos: sandbox.enos.requests.length, torque: sandbox.torque.requests.length, total: 0 };
       requests.total = requests.gitlab + requests.enos + requests.torque;
-      results.push({ phase, command, wallMs: run.ms, requests, floor, floorMs: Math.round((floor.total / parallel) * latency) });
+      const peakInFlight = { gitlab: sandbox.gitlab.peakInFlight, enos: sandbox.enos.peakInFlight, torque: sandbox.torque.peakInFlight };
+      results.push({ phase, command, wallMs: run.ms, requests, peakInFlight, floor, floorMs: Math.round((floor.total / parallel) * latency) });
     }
-    expectSuccess(await project.run("destroy --yes --skip-preview"));
+    expectSuccess(await project.run("destroy --yes --skip-preview", cliEnv));
     return results;
   } finally {
     project.dispose();
@@ -96,16 +101,17 @@ async function main(): Promise<void> {
     const measured = await scenario(latencyMs);
     const baseline = await scenario(0);
     measured.forEach((m, i) => (m.baselineMs = baseline[i].wallMs));
-    console.log(`\n## Real pulumi CLI ${cli}: N = ${n} per kind (${3 * n} resources), ${tokenCount} GitLab tokens, latency ${latencyMs} ms, --parallel ${parallel}\n`);
-    console.log("| phase | command | wall ms | baseline ms (0 latency) | GitLab | EnOS | Torque | floor GitLab/EnOS/Torque | requests / floor | floor ms | wall - baseline ms |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+    const env = process.env.BENCH_CLI_ENV ? `, ${process.env.BENCH_CLI_ENV}` : "";
+    console.log(`\n## Real pulumi CLI ${cli}: N = ${n} per kind (${3 * n} resources), ${tokenCount} GitLab tokens, latency ${latencyMs} ms, --parallel ${parallel}${env}\n`);
+    console.log("| phase | command | wall ms | baseline ms (0 latency) | GitLab | EnOS | Torque | floor GitLab/EnOS/Torque | requests / floor | peak in flight GitLab/EnOS/Torque | floor ms | wall - baseline ms |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const m of measured) {
       const f = m.floor;
-      console.log(`| ${[m.phase, `\`pulumi ${m.command}\``, m.wallMs, m.baselineMs, m.requests.gitlab, m.requests.enos, m.requests.torque, `${f.gitlab}/${f.enos}/${f.torque}`, (m.requests.total / Math.max(f.total, 1)).toFixed(2), m.floorMs, m.wallMs - m.baselineMs!].join(" | ")} |`);
+      console.log(`| ${[m.phase, `\`pulumi ${m.command}\``, m.wallMs, m.baselineMs, m.requests.gitlab, m.requests.enos, m.requests.torque, `${f.gitlab}/${f.enos}/${f.torque}`, (m.requests.total / Math.max(f.total, 1)).toFixed(2), `${m.peakInFlight.gitlab}/${m.peakInFlight.enos}/${m.peakInFlight.torque}`, m.floorMs, m.wallMs - m.baselineMs!].join(" | ")} |`);
     }
     const dir = path.join(__dirname, "results");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `cli-${n}.json`), JSON.stringify({ cli, n, latencyMs, parallel, tokens: tokenCount, phases: measured }, null, 2));
+    fs.writeFileSync(path.join(dir, `cli-${n}${env ? "-env" : ""}.json`), JSON.stringify({ cli, n, latencyMs, parallel, tokens: tokenCount, env: cliEnv, phases: measured }, null, 2));
   } finally {
     globalTeardown();
   }

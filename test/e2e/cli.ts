@@ -118,7 +118,7 @@ export class Project {
   /** Like run, and fails the test with the CLI's output unless the command succeeded. */
   async ok(command: string | string[], env: Record<string, string> = {}): Promise<Run> {
     const result = await this.run(command, env);
-    if (result.code !== 0) throw new Error(`pulumi ${result.command} exited ${result.code}:\n${result.output}`);
+    expectSuccess(result);
     return result;
   }
 
