@@ -301,4 +301,56 @@ describe("business codes become clear messages", () => {
     enos().removeDataSource(id);
     await expect(provider.update(id, {}, argsOf("gone_40401", { description: "changed" }))).rejects.toThrow(/no such data source \(40401\).*deleted outside Pulumi; run `pulumi refresh`/);
   });
+
+  test("40301: a data source created by another application can be adopted but not changed or deleted", async () => {
+    const seeded = enos().seedDataSource({ orgId: app.orgId, createBy: "app:someone-elses-app", name: "not_ours", type: "GITLAB", description: "not ours", gitUrl: gitUrl(), token: "glpat-someone-elses-token" });
+    const declared = argsOf("not_ours", { description: "not ours", preflight: "off" });
+    const adopted = await provider.create({ ...declared, importId: seeded.dataSourceId });
+    expect(adopted.id).toBe(seeded.dataSourceId);
+    await expect(provider.update(seeded.dataSourceId, adopted.outs, { ...declared, description: "ours now" })).rejects.toThrow(
+      /only the creator to change this data source \(40301\).*use the application credentials \(enos:appKey, enos:appSecret\) that created it/,
+    );
+    await expect(provider.delete(seeded.dataSourceId, adopted.outs)).rejects.toThrow(/only the creator to delete this data source \(40301\).*pulumi state delete/);
+    expect(enos().dataSources().find((d) => d.dataSourceId === seeded.dataSourceId)).toEqual(seeded);
+  });
+
+  test("a delete of a data source already gone succeeds (EnOS answers 40401)", async () => {
+    const { id } = await provider.create(argsOf("gone_delete", { preflight: "off" }));
+    enos().removeDataSource(id);
+    enos().resetLog();
+    await provider.delete(id, {});
+    expect(calls("delete")).toBe(1);
+  });
+});
+
+describe("a name that is taken", () => {
+  test("40901 for a name a person took names the existing data source and how to import it; the import then adopts it, writing nothing", async () => {
+    const seeded = enos().seedDataSource({ orgId: app.orgId, createBy: "u-a-person-in-the-console", name: "taken", type: "GITLAB", description: "models for line 3", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    await expect(provider.create(argsOf("taken", { preflight: "off" }))).rejects.toThrow(
+      `EnOS already has a data source named taken (id ${seeded.dataSourceId}); if an interrupted pulumi up made it, adopt it: add the resource option import: "${seeded.dataSourceId}" and run pulumi up again (it is compared with the program, nothing is registered); otherwise choose another name.`,
+    );
+    enos().resetLog();
+    const checked = await provider.check({}, { ...argsOf("taken", { preflight: "off" }), importId: seeded.dataSourceId });
+    expect(checked.failures).toEqual([]);
+    const adopted = await provider.create(checked.inputs);
+    expect(adopted.id).toBe(seeded.dataSourceId);
+    expect([calls("create"), calls("update"), calls("delete")]).toEqual([0, 0, 0]);
+    expect(named("taken")).toEqual([seeded]);
+  });
+
+  test("40901 for a data source this application made with these very settings (a killed run's create) adopts it; one that differs is a clash", async () => {
+    const seed = (name: string, description: string) =>
+      enos().seedDataSource({ orgId: app.orgId, createBy: `app:${app.appKey}`, name, type: "GITLAB", description, gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    const ours = seed("killed", "models for line 3");
+    const edited = seed("killed_edited", "edited since");
+    const info = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect((await provider.create(argsOf("killed", { preflight: "off" }))).id).toBe(ours.dataSourceId);
+      expect(info.mock.calls.flat().join("\n")).toContain(`EnOS data source killed existed already (id ${ours.dataSourceId}), made by this provider's credentials with exactly these settings`);
+    } finally {
+      info.mockRestore();
+    }
+    await expect(provider.create(argsOf("killed_edited", { preflight: "off" }))).rejects.toThrow(`EnOS already has a data source named killed_edited (id ${edited.dataSourceId}); if an interrupted pulumi up made it`);
+    expect(named("killed")).toEqual([ours]);
+  });
 });

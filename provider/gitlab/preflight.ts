@@ -123,7 +123,7 @@ function judgeTokenAnswer(answer: Answer<TokenInfo>, root: string, check: GitLab
     return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}: the server or a proxy in front of it is failing; try again later.` } };
   }
   if (!err.isJson) {
-    return { notGitLab: `${check.rootProperty}: not a GitLab API at this URL: GET ${root}/api/v4/personal_access_tokens/self answered ${err.status} with ${err.body.trimStart().startsWith("<") ? "HTML" : "a body that is not JSON"}; check the server URL and its relative URL root, if any (for example https://host/gitlab/).` };
+    return { notGitLab: `${check.rootProperty}: not a GitLab API at this URL: GET ${root}/api/v4/personal_access_tokens/self answered ${err.status} with ${err.body.trimStart().startsWith("<") ? "HTML" : "a body that is not a JSON object"}; check the server URL and its relative URL root, if any (for example https://host/gitlab/).` };
   }
   if (err.status === 401) {
     return { failure: { property: "token", reason: `token is invalid, expired or revoked (GitLab at ${host} answered 401); create a new access token with ${scopes} and set it.` } };

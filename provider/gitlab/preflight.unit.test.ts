@@ -236,7 +236,7 @@ describe("server URL", () => {
   test("a text body where JSON belongs is 'not a GitLab API'", async () => {
     gl.faults.add({ kind: "body", status: 200, body: "hello", contentType: "text/plain", path: "/personal_access_tokens/self", times: 1 });
     const result = await run(torqueCheck(gl.url, token(), []));
-    expect(result.failures).toEqual([{ property: "baseUrl", reason: expect.stringContaining("answered 200 with a body that is not JSON") }]);
+    expect(result.failures).toEqual([{ property: "baseUrl", reason: expect.stringContaining("answered 200 with a body that is not a JSON object") }]);
   });
 
   test("a 502 HTML page from a proxy is a failing server, not 'not a GitLab API'", async () => {

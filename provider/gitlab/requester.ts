@@ -53,9 +53,11 @@ export function requesterFor(transport: TransportSettings & { timeoutMs: number 
         body: options?.body as string | undefined,
       });
       const isJson = (res.headers["content-type"] ?? "").includes("application/json");
+      // The answers this check reads are JSON objects: `null`, a number or a list is no GitLab answer.
       let body: Record<string, unknown> | undefined;
       try {
-        body = isJson ? (JSON.parse(res.body) as Record<string, unknown>) : undefined;
+        const parsed: unknown = isJson ? JSON.parse(res.body) : undefined;
+        body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
       } catch {
         body = undefined;
       }

@@ -276,7 +276,7 @@ export class TorqueClient {
       }
       return new ProviderError(`Torque at ${this.http.host} does not offer ${call} (${res.status}); this provider needs it, see "API contracts" in the README.`);
     }
-    if (meaning) return new ProviderError(meaning);
+    if (meaning) return new ProviderError(`Torque answered ${res.status} to ${call}: ${meaning}`);
     if (res.status === 429) return new ProviderError(`Torque kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
     if (res.status === 400 || res.status === 409) return new ProviderError(`Torque rejected ${call} (${res.status})${detail}.`, { clash: res.status === 409 });
     if (res.status >= 500) {

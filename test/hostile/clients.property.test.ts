@@ -16,7 +16,7 @@ import { enosSettings, EnosSettings } from "../../provider/enos/settings";
 import { checkGitLab, type PreflightResult } from "../../provider/gitlab/preflight";
 import { HttpClient } from "../../provider/http/client";
 import type { RetryPolicy } from "../../provider/http/retry";
-import { TorqueClient } from "../../provider/torque/client";
+import { credentialBody, TorqueClient } from "../../provider/torque/client";
 import { torqueSettings, TorqueSettings } from "../../provider/torque/settings";
 import { CREDENTIAL_ECHO, HostileServer, hostility, startHostileServer } from "./server";
 
@@ -67,6 +67,9 @@ function plausible(path: string, seed: number): string {
   if (path.includes("/api/v4/projects/")) return JSON.stringify(pick([{ archived: false }, { archived: true }, { message: CREDENTIAL_ECHO }]));
   if (path.includes("/repository_providers")) {
     return JSON.stringify(pick([`guid-${seed}`, { id: `guid-${seed}` }, [{ id: `guid-${seed}`, name: "p", type: "gitLabEnterprise", details: { base_url: "http://git/" } }, { id: 3 }], { errors: [{ message: CREDENTIAL_ECHO }] }]));
+  }
+  if (path.includes("/settings/credentialstore")) {
+    return JSON.stringify(pick([{ name: `c${seed}`, description: "d", credential_data: { type: "gitlabEnterprise" } }, { name: 7 }, { errors: [{ message: CREDENTIAL_ECHO }] }, null]));
   }
   if (path.includes("/repositories")) {
     return JSON.stringify(pick([[{ name: "r", repository_url: "http://git/x", use_all_agents: true, status: "Connected" }, { name: "s" }], { errors: [{ message: CREDENTIAL_ECHO }] }, []]));
@@ -169,11 +172,18 @@ const property = <T>(operation: fc.Arbitrary<T>, run: (op: T, n: number) => Prom
   );
 
 test("Torque client", () =>
-  property(fc.constantFrom("listProviders", "createProvider", "updateProvider", "deleteProvider", "createSpaceRepository", "listSpaceRepositories", "updateSpaceRepository", "deleteSpaceRepository"), async (op, n) => {
+  property(
+    fc.constantFrom(
+      "listProviders", "createProvider", "updateProvider", "deleteProvider",
+      "createSpaceRepository", "listSpaceRepositories", "updateSpaceRepository", "deleteSpaceRepository",
+      "createCredential", "getCredential", "updateCredential", "deleteCredential",
+    ),
+    async (op, n) => {
     const { gitlabToken } = configure(n);
     const torque = new TorqueClient(fast<TorqueSettings>(torqueSettings()));
     const provider = { name: `p${n}`, type: "gitLabEnterprise" as const, details: { token: gitlabToken, base_url: "http://git/" }, repos: [] };
-    const repository = { repository_name: `r${n}`, repository_url: "http://git/x", token: gitlabToken, branch: "main", credential_name: null, use_all_agents: true, agents: [], eac_auto_registration: false };
+    const credential = credentialBody("space", `c${n}`, "hostile", gitlabToken);
+    const repository = { repository_name: `r${n}`, repository_url: "http://git/x", token: gitlabToken, branch: "main", credential_name: `r${n}-token`, use_all_agents: true, agents: [], eac_auto_registration: false };
     const operations = {
       listProviders: () => torque.listProviders(true).then((list) => list.find(() => false)),
       createProvider: () => torque.createProvider(provider),
@@ -181,11 +191,16 @@ test("Torque client", () =>
       deleteProvider: () => torque.deleteProvider("guid-1"),
       createSpaceRepository: () => torque.createSpaceRepository("space", repository),
       listSpaceRepositories: () => torque.listSpaceRepositories("space", true).then((list) => list.find(() => false)),
-      updateSpaceRepository: () => torque.updateSpaceRepository("space", "r", { credential_name: null, agents: [], use_all_agents: true }),
+      updateSpaceRepository: () => torque.updateSpaceRepository("space", "r", { credential_name: "stored", agents: [], use_all_agents: true }),
       deleteSpaceRepository: () => torque.deleteSpaceRepository("space", "r"),
+      createCredential: () => torque.createCredential(credential),
+      getCredential: () => torque.getCredential("space", `c${n}`),
+      updateCredential: () => torque.updateCredential(credential),
+      deleteCredential: () => torque.deleteCredential("space", `c${n}`),
     };
     await expectOutcome(operations[op](), /Torque/);
-  }));
+    },
+  ));
 
 test("EnOS client", () =>
   property(fc.constantFrom("create", "get", "list", "update", "delete", "test"), async (op, n) => {
