@@ -5,7 +5,8 @@
 # Beside them, as in Pulumi's own distribution, `pulumi-resource-pulumi-nodejs` (the shim that
 # starts the Node.js dynamic provider host of the program's own @pulumi/pulumi).
 # Prints the folder that holds them (put it on PATH).
-# First build: about 8 minutes and 1.5 GB of Go module cache on 2 cores; then instant.
+# First build: about 5 minutes on 2 cores (measured 304 s from empty Go caches, 2026-12-02),
+# 1.8 GB of Go module cache and 2 GB of Go build cache; then instant.
 set -euo pipefail
 
 PULUMI_VERSION=3.274.1
@@ -51,7 +52,7 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 started=$(date +%s)
 
 if [ ! -x "$CACHE/pulumi" ]; then
-  log "pulumi-cli: building pulumi v$PULUMI_VERSION from the Go module proxy (about 7 minutes the first time)..."
+  log "pulumi-cli: building pulumi v$PULUMI_VERSION from the Go module proxy (about 4 minutes the first time)..."
   mkdir "$work/cli" && cd "$work/cli"
   go mod init pulumi-cli-build >/dev/null 2>&1
   # pkg/v3 has replace directives, so `go install pkg@version` refuses it: build in a wrapper module.
