@@ -16,28 +16,14 @@ import * as path from "node:path";
 import { expectSuccess, Project } from "../test/e2e/cli";
 import globalSetup from "../test/e2e/global-setup";
 import globalTeardown from "../test/e2e/global-teardown";
-import { Sandbox, startSandbox } from "../test/sandbox";
+import { startSandbox } from "../test/sandbox";
 import { Floor, floors } from "./floor";
+import { seed, SPACE, tokenCount } from "./run";
 
 const n = Number(process.env.BENCH_CLI_N ?? 200);
 const latencyMs = Number(process.env.BENCH_CLI_LATENCY_MS ?? 50);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
-const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
 const cliEnv = Object.fromEntries((process.env.BENCH_CLI_ENV ?? "").split(",").filter(Boolean).map((kv) => kv.split("=", 2)));
-const SPACE = "bench";
-
-/** What bench/run.ts seeds: tokens, projects, an admin Torque token, a space, an EnOS app. */
-function seed(sandbox: Sandbox, latency: number): string[] {
-  const tokens = Array.from({ length: tokenCount }, (_, i) => `glpat-bench-${i}`);
-  tokens.forEach((token, i) => sandbox.gitlab.addToken({ token, scopes: ["api", "read_user", "read_repository"], userId: i + 1 }));
-  for (let i = 0; i < n; i++) sandbox.gitlab.addProject({ path: `bench/project-${i}`, visibility: "internal" });
-  sandbox.torque.addApiToken("torque-bench", { admin: true });
-  sandbox.torque.addSpace(SPACE, { agents: ["bench-agent"] });
-  sandbox.enos.addApp({ appKey: "bench-app", appSecret: "bench-secret", orgId: "o-bench" });
-  sandbox.enos.testOverride = { success: true, message: "ok" }; // EnOS's own GitLab calls are not the provider's
-  for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.latencyMs = latency;
-  return tokens;
-}
 
 interface Phase {
   phase: string;
@@ -71,7 +57,7 @@ async function scenario(latency: number): Promise<Measured[]> {
   const sandbox = await startSandbox();
   const project = Project.program(path.join(__dirname, "cli-program"), "bench");
   try {
-    const tokens = seed(sandbox, latency);
+    const { tokens } = await seed(sandbox, n, latency);
     await project.init(
       { "torque:url": sandbox.torque.url, "enos:apiGateway": sandbox.enos.url, "enos:orgId": "o-bench", "enos:appKey": "bench-app", n: String(n), gitlabUrl: sandbox.gitlab.url, space: SPACE },
       { "torque:token": "torque-bench", "enos:appSecret": "bench-secret", gitlabTokens: JSON.stringify(tokens) },

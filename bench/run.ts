@@ -26,7 +26,7 @@ export const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
 export const tokenCount = Number(process.env.BENCH_TOKENS ?? 5);
 const hostNodeOptions = process.env.BENCH_HOST_NODE_OPTIONS;
-const SPACE = "bench";
+export const SPACE = "bench";
 
 export interface PhaseResult {
   phase: string;
