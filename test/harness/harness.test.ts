@@ -9,7 +9,10 @@ describe("harness: a trivial dynamic provider through the real provider host", (
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "files-"));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(`${dir}.checks`, { force: true });
+  });
 
   const file = (name: string, content: unknown, extra: Partial<Declaration> = {}): Declaration => ({
     kind: "test:File",
@@ -86,6 +89,15 @@ describe("harness: a trivial dynamic provider through the real provider host", (
     const up = await stack.up([file("a", "one"), dependent]);
     expect(up.errors).toEqual([]);
     expect(read("b")).toBe("one");
+  });
+
+  test("checks run one resource at a time, as the engine generates steps, however many steps run in parallel", async () => {
+    const stack = new Stack({ parallel: 8 });
+    const up = await stack.up([file("a", "1"), file("b", "2"), file("c", "3")]);
+    expect(up.errors).toEqual([]);
+    const log = fs.readFileSync(`${dir}.checks`, "utf8").trim().split("\n");
+    expect(log).toHaveLength(6);
+    log.forEach((line, i) => expect(line.split(" ")[0]).toBe(i % 2 === 0 ? "start" : "end"));
   });
 
   test("the import option fails for a plain dynamic resource, as under the real engine: Read gets the id alone", async () => {

@@ -167,6 +167,12 @@ class Operation {
   programErrors: string[] = [];
   hostPeakRssBytes = 0;
   private readonly limiter: Limiter;
+  /**
+   * The engine generates steps one registration at a time: Check and Diff of one resource
+   * run after those of the one before, however large --parallel is (only the steps
+   * themselves, create, update, delete, run in parallel).
+   */
+  private readonly stepGeneration = new Limiter(1);
 
   constructor(private readonly host: ProviderHost, private readonly options: StackOptions) {
     this.limiter = new Limiter(options.parallel ?? 16);
@@ -190,7 +196,7 @@ class Operation {
       },
       (reg) => {
         registered.add(reg.urn);
-        return this.limiter.run(() => this.register(reg, state, preview, replaced));
+        return this.register(reg, state, preview, replaced);
       },
     );
     const orphans = [...state.values()].filter((r) => !registered.has(r.urn));
@@ -212,21 +218,23 @@ class Operation {
     try {
       const old = state.get(reg.urn);
       if (reg.importId && !old) {
-        const imported = await this.importStep(reg);
+        const imported = await this.limiter.run(() => this.importStep(reg));
         if (!preview) state.set(reg.urn, fresh(imported.id, imported.inputs, imported.outputs));
         return reply(imported);
       }
-      const checked = await this.check(reg, old?.inputs ?? {});
+      const { checked, diff } = await this.stepGeneration.run(async () => {
+        const inputs = await this.check(reg, old?.inputs ?? {});
+        return { checked: inputs, diff: old && (await this.host.diff(reg.urn, old.id, old.outputs, inputs, old.inputs)) };
+      });
       const keepPartial = (partial: { id: string; properties: Props; reasons: string[] }) =>
         state.set(reg.urn, { ...fresh(partial.id, checked, partial.properties), initErrors: partial.reasons });
-      if (!old) {
+      if (!old || !diff) {
         this.steps.push({ urn: reg.urn, op: "create" });
         if (preview) return reply({ id: "", outputs: checked });
-        const created = await this.keepingPartial(() => this.host.create(reg.urn, checked), keepPartial);
+        const created = await this.keepingPartial(() => this.limiter.run(() => this.host.create(reg.urn, checked)), keepPartial);
         state.set(reg.urn, fresh(created.id, checked, created.properties));
         return reply(state.get(reg.urn)!);
       }
-      const diff = await this.host.diff(reg.urn, old.id, old.outputs, checked, old.inputs);
       const changed = diff.changes === "unknown" ? canonical(old.inputs) !== canonical(checked) : diff.changes === "some";
       // As the engine's step generator: an unchanged resource with initialization errors
       // still gets an Update, to go on awaiting its initialization; success clears the errors.
@@ -239,17 +247,17 @@ class Operation {
       this.steps.push({ urn: reg.urn, op: replace ? "replace" : "update" });
       if (preview) return reply({ id: replace ? "" : old.id, outputs: checked });
       if (!replace) {
-        const outputs = await this.keepingPartial(() => this.host.update(reg.urn, old.id, old.outputs, checked, old.inputs), keepPartial);
+        const outputs = await this.keepingPartial(() => this.limiter.run(() => this.host.update(reg.urn, old.id, old.outputs, checked, old.inputs)), keepPartial);
         state.set(reg.urn, fresh(old.id, checked, outputs));
         return reply(state.get(reg.urn)!);
       }
       if (diff.deleteBeforeReplace || reg.deleteBeforeReplace) {
-        await this.host.delete(reg.urn, old.id, old.outputs, old.inputs);
+        await this.limiter.run(() => this.host.delete(reg.urn, old.id, old.outputs, old.inputs));
         state.delete(reg.urn);
       } else {
         replaced.push(old);
       }
-      const created = await this.keepingPartial(() => this.host.create(reg.urn, checked), keepPartial);
+      const created = await this.keepingPartial(() => this.limiter.run(() => this.host.create(reg.urn, checked)), keepPartial);
       state.set(reg.urn, fresh(created.id, checked, created.properties));
       return reply(state.get(reg.urn)!);
     } catch (err) {
