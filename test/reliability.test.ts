@@ -9,7 +9,7 @@ import { leakedSecrets, useSandbox } from "./support/fixture";
  * resource, with nothing orphaned, duplicated or leaked.
  */
 const fx = useSandbox();
-const N = 50;
+const N = 30;
 const SPACE = "reliability";
 const kinds: RandomFaultKind[] = ["status", "rateLimit", "reset", "lostResponse", "delay", "truncated"];
 const everything: string[] = [];
