@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import { transportSettings } from "../core/config";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
-import { rememberSecret } from "../core/secrets";
+import { rememberSecret, safeText } from "../core/secrets";
 import { TransportError } from "../http/client";
 import { GitLabApi, ProjectInfo, TokenInfo } from "./api";
 import { GitLabResponseError } from "./requester";
@@ -217,8 +217,9 @@ function describeScopes(target: Target): string {
   return `scopes ${requiredScopes[target].map((g) => g[0]).join(", ")}`;
 }
 
+/** GitLab's own message, quoted: on one line and redacted, whatever the server put in it. */
 function suffix(message: string): string {
-  return message ? ` "${message}"` : "";
+  return message ? ` "${safeText(message)}"` : "";
 }
 
 function today(): string {

@@ -117,6 +117,7 @@ function configure(n: number): { gitlabToken: string } {
     "torque:url": `${server.url}/r${n}`,
     "torque:token": `torque-secret-${n}`,
     "torque:timeoutSeconds": String(TIMEOUT_S),
+    "torque:onboardingTimeoutSeconds": String(TIMEOUT_S),
     "torque:maxResponseMegabytes": String(MAX_MB),
     "enos:apiGateway": server.url,
     "enos:orgId": `org-${n}`,
