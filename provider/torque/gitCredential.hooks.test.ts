@@ -4,7 +4,7 @@
  * Torque may give. gitCredential.test.ts drives it through the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { inProcess } from "../../test/support/inProcess";
+import { checkedInputs, createChecked, inProcess } from "../../test/support/inProcess";
 import { useSandbox } from "../../test/support/fixture";
 import gitCredential = require("./gitCredential.hooks");
 
@@ -30,16 +30,9 @@ const inputs = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await provider.check(olds, news);
-  expect(result.failures).toEqual([]);
-  return result.inputs;
-}
+const checked = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkedInputs(provider, news, olds);
 
-async function up(news: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> }> {
-  const created = await provider.create(await checked(news));
-  return { id: created.id, state: created.outs! };
-}
+const up = (news: Record<string, unknown>) => createChecked(provider, news);
 
 describe("check", () => {
   test.each([

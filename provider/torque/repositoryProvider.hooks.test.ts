@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../core/unknown";
-import { inProcess } from "../../test/support/inProcess";
+import { checkedInputs, createChecked, freshProcess, inProcess } from "../../test/support/inProcess";
 import { withEnv } from "../../test/support/servers";
 import { useSandbox } from "../../test/support/fixture";
 import repositoryProvider = require("./repositoryProvider.hooks");
@@ -37,26 +37,13 @@ afterEach(() => {
 });
 
 /** The provider object as a new provider process (a refresh, the next up) has it: no list cached yet. */
-async function newProcess(): Promise<Provider> {
-  let fresh: pulumi.dynamic.ResourceProvider | undefined;
-  jest.isolateModules(() => {
-    fresh = require("./repositoryProvider.hooks");
-  });
-  return inProcess(fresh!, fx.config());
-}
+const newProcess = async () => (await freshProcess(fx.config()))["torque:RepositoryProvider"].provider;
 
 const inputs = (name: string, extra: Record<string, unknown> = {}) => ({ name, baseUrl: base(), token: fx.demo.gitlabToken, preflight: "off", ...extra });
 
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await provider.check(olds, news);
-  expect(result.failures).toEqual([]);
-  return result.inputs;
-}
+const checked = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkedInputs(provider, news, olds);
 
-async function up(news: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> }> {
-  const created = await provider.create(await checked(news));
-  return { id: created.id, state: created.outs! };
-}
+const up = (news: Record<string, unknown>) => createChecked(provider, news);
 
 const creating = async (news: Record<string, unknown>) => provider.create(await checked(news));
 const failure = (promise: Promise<unknown>): Promise<string> => promise.then(() => "no failure", (err: Error) => err.message);

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../core/unknown";
-import { inProcess } from "../../test/support/inProcess";
+import { checkedInputs, createChecked, freshProcess, inProcess } from "../../test/support/inProcess";
 import { startTlsServer, withEnv } from "../../test/support/servers";
 import { useSandbox } from "../../test/support/fixture";
 import spaceRepository = require("./spaceRepository.hooks");
@@ -38,26 +38,12 @@ const inputs = (name: string, extra: Record<string, unknown> = {}) => ({ space: 
 const withToken = (name: string, extra: Record<string, unknown> = {}) => inputs(name, { token: fx.demo.gitlabToken, ...extra });
 const withCredential = (name: string, extra: Record<string, unknown> = {}) => inputs(name, { credentialName: CREDENTIAL, ...extra });
 
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await provider.check(olds, news);
-  expect(result.failures).toEqual([]);
-  return result.inputs;
-}
+const checked = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkedInputs(provider, news, olds);
 
 /** The provider object as a new provider process (a refresh, the next up) has it: no list cached yet. */
-async function newProcess(): Promise<Provider> {
-  let fresh: pulumi.dynamic.ResourceProvider | undefined;
-  jest.isolateModules(() => {
-    fresh = require("./spaceRepository.hooks");
-  });
-  return inProcess(fresh!, fx.config());
-}
+const newProcess = async () => (await freshProcess(fx.config()))["torque:SpaceRepository"].provider;
 
-/** check then create, as an up does; returns the id and the state. */
-async function up(news: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> }> {
-  const created = await provider.create(await checked(news));
-  return { id: created.id, state: created.outs! };
-}
+const up = (news: Record<string, unknown>) => createChecked(provider, news);
 
 /** check, diff and update against `state`, as an up with changed inputs does. */
 async function change(id: string, state: Record<string, unknown>, news: Record<string, unknown>) {

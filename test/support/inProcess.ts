@@ -27,6 +27,19 @@ export async function inProcess<P extends pulumi.dynamic.ResourceProvider>(provi
   return provider as Required<P>;
 }
 
+/** The inputs `check` returns; the test fails on any check failure. */
+export async function checkedInputs(provider: Provider, news: Props, olds: Props = {}): Promise<Props> {
+  const result = await provider.check(olds, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs;
+}
+
+/** A new resource as `pulumi up` makes it: check, then create; its id and state. */
+export async function createChecked(provider: Provider, news: Props): Promise<{ id: string; state: Props }> {
+  const created = await provider.create(await checkedInputs(provider, news));
+  return { id: created.id, state: created.outs! };
+}
+
 const modules: Record<string, [hooks: string, schema: string, spec: string]> = {
   "enos:GitLabDataSource": ["../../provider/enos/gitLabDataSource.hooks", "../../provider/enos/gitLabDataSource.schema", "gitLabDataSourceSpec"],
   "torque:GitCredential": ["../../provider/torque/gitCredential.hooks", "../../provider/torque/gitCredential.schema", "gitCredentialSpec"],
