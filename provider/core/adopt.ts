@@ -1,4 +1,5 @@
 import { ProviderError } from "./errors";
+import { quoted } from "./inputs";
 import type { CheckFailure } from "./spec";
 import { containsUnknown } from "./unknown";
 
@@ -34,16 +35,11 @@ export function takeImportId(olds: Props | undefined, news: Props): { news: Prop
 export function importMismatch(keys: string[], secrets: string[], declared: Props, found: Props, same: (key: string, a: unknown, b: unknown) => boolean): string[] {
   return keys
     .filter((k) => !same(k, declared[k], found[k]))
-    .map((k) => (secrets.includes(k) ? k : `${k} (declared ${shown(declared[k])}, found ${shown(found[k])})`));
+    .map((k) => (secrets.includes(k) ? k : `${k} (declared ${quoted(declared[k])}, found ${quoted(found[k])})`));
 }
 
 export function importFailure(what: string, id: string, differences: string[]): ProviderError {
   return new ProviderError(
     `cannot import ${what} ${id}: the declared inputs differ from what the server holds: ${differences.join("; ")}; make the program declare what is there (change it afterwards with pulumi up), or remove the import option.`,
   );
-}
-
-function shown(value: unknown): string {
-  const text = value === undefined ? "nothing" : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -45,8 +45,10 @@ export const gitlabCaBundleInput = z
   .optional()
   .describe("PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.");
 
-/** A value the user gave, quoted for a message: short enough to read, whatever was given. */
+/** A value quoted for a message (a string in quotes, anything else as JSON): short enough to read, whatever it was. */
 export function quoted(value: unknown): string {
-  const text = String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  if (value === undefined) return "nothing";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  const short = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return typeof value === "string" ? JSON.stringify(short) : short;
 }

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type * as pulumi from "@pulumi/pulumi";
 import { setStackConfig, TransportSettings } from "../../provider/core/config";
 import { ProviderError } from "../../provider/core/errors";
-import { redact, rememberSecret } from "../../provider/core/secrets";
+import { rememberSecret, safeText } from "../../provider/core/secrets";
 import { EnosClient } from "../../provider/enos/client";
 import { enosSettings, EnosSettings } from "../../provider/enos/settings";
 import { checkGitLab, type PreflightResult } from "../../provider/gitlab/preflight";
@@ -226,7 +226,7 @@ test("GitLab connectivity check", () =>
     secrets.add(token);
     const root = `${server.url}/gl${n}`;
     const result: PreflightResult = await checkGitLab({ roots: [root, `${root}/sub`], rootProperty: "baseUrl", token, projects: [{ url: `${root}/group/project`, property: "repos[0]" }], target, full: true });
-    // Verdicts leave the provider through redact (check failures, warnings in the log), as errors do when made.
-    for (const failure of result.failures) expectClear(redact(failure.reason), /GitLab|token|baseUrl|repos\[0\]/);
-    for (const warning of result.warnings) for (const secret of secrets) expect(redact(warning)).not.toContain(secret);
+    // Verdicts leave the provider through safeText (check failures, warnings in the log), as errors do when made.
+    for (const failure of result.failures) expectClear(safeText(failure.reason), /GitLab|token|baseUrl|repos\[0\]/);
+    for (const warning of result.warnings) for (const secret of secrets) expect(safeText(warning)).not.toContain(secret);
   }));
