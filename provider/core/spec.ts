@@ -41,7 +41,17 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * Arguments that take another resource of this package: the program passes the resource,
    * the provider receives some of its outputs as inputs (`sets`: input <- output).
    */
-  references?: Record<string, { resource: string; description: string; sets: Record<string, string> }>;
+  references?: Record<string, Reference>;
+}
+
+export interface Reference {
+  /** `torque:GitCredential`: the kind of resource the argument takes. */
+  resource: string;
+  description: string;
+  /** Dynamic mode: inputs set from the referenced resource's outputs (input <- output). */
+  sets: Record<string, string>;
+  /** The plugin: the engine sends the referenced resource's id alone; the inputs it determines. */
+  fromId: (id: string) => Record<string, string>;
 }
 
 export type Args<S extends ResourceSpec> = z.output<S["inputs"]>;
