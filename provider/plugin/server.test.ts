@@ -29,11 +29,11 @@ function call<Res>(service: Service, method: string, request: unknown): Promise<
 const raw = (struct: structproto.Struct | undefined) => struct?.toJavaScript() ?? {};
 
 /** A plugin process configured as the default provider (stack config) or an explicit one (its inputs). */
-async function configured(args: Record<string, unknown>, name = "default_0_1_0"): Promise<Service> {
+async function configured(args: Record<string, unknown>, name = "default_0_1_0", acceptSecrets = true): Promise<Service> {
   const service = resourceProviderService("0.1.0", "{}");
   const urn = `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
   await call(service, "checkConfig", new provproto.CheckRequest().setUrn(urn).setName(name).setNews(toStruct(args)));
-  await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setName(name).setUrn(urn).setAcceptsecrets(true));
+  await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setName(name).setUrn(urn).setAcceptsecrets(acceptSecrets));
   return service;
 }
 
@@ -95,6 +95,11 @@ describe("resources", () => {
     const answer = await check(await configured(account()), { baseUrl: gitlab(), token: fx.demo.gitlabToken }, {}, TYPE, "named-by-resource");
     expect(answer.getFailuresList()).toEqual([]);
     expect(raw(answer.getInputs())).toMatchObject({ name: "named-by-resource", token: { ...SECRET, value: fx.demo.gitlabToken } });
+  });
+
+  test("an engine that takes no secrets back gets plain values (it marks them itself)", async () => {
+    const answer = await check(await configured(account(), "default_0_1_0", false), { baseUrl: gitlab(), token: fx.demo.gitlabToken });
+    expect(raw(answer.getInputs())).toMatchObject({ token: fx.demo.gitlabToken });
   });
 
   test("a reference arrives as the referenced resource's id: the inputs it determines; unknown at preview", async () => {
