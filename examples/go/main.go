@@ -108,12 +108,23 @@ func run() error {
 	stackName := flag.String("stack", "", "the stack (default: the one selected in this folder)")
 	expectNoChanges := flag.Bool("expect-no-changes", false, "fail when preview, up or refresh finds changes")
 	flag.Usage = func() { fmt.Fprintln(os.Stderr, usage) }
-	flag.Parse()
-	if flag.NArg() != 1 {
+	// Flags before or after the command, as the pulumi CLI takes them.
+	var flags, positional []string
+	for args := os.Args[1:]; len(args) > 0; args = args[1:] {
+		switch {
+		case (args[0] == "--stack" || args[0] == "-stack") && len(args) > 1:
+			flags, args = append(flags, args[0], args[1]), args[1:]
+		case strings.HasPrefix(args[0], "-"):
+			flags = append(flags, args[0])
+		default:
+			positional = append(positional, args[0])
+		}
+	}
+	if err := flag.CommandLine.Parse(flags); err != nil || len(positional) != 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	command := flag.Arg(0)
+	command := positional[0]
 	ctx := context.Background()
 
 	workDir, err := os.Getwd()

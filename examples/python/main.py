@@ -107,8 +107,9 @@ def main() -> int:
             summary = stack.refresh(expect_no_changes=args.expect_no_changes, **streams).summary.resource_changes
         else:
             summary = stack.destroy(**streams).summary.resource_changes
-    except auto.CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except auto.CommandError:
+        # What went wrong is in the output above, as the CLI printed it.
+        print(f"error: pulumi {args.command} failed", file=sys.stderr)
         return 1
     # One last line for scripts: the operations and their counts, as JSON.
     print("summary: " + json.dumps({getattr(op, "value", op): n for op, n in (summary or {}).items()}))
