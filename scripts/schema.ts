@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
-import type { ResourceSpec } from "../provider/core/spec";
+import { SETTING_NAMES, SETTINGS } from "../provider/core/context";
+import { runtimeType, type ResourceSpec } from "../provider/core/spec";
+
+export { runtimeType };
 import { gitCredentialSpec } from "../provider/torque/gitCredential.schema";
 import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
@@ -32,11 +35,6 @@ export function schemaToken(spec: Pick<ResourceSpec, "token">): string {
   return `${PACKAGE}:${spec.token}`;
 }
 
-/** The type the engine records in URNs for a dynamic resource of this spec. */
-export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
-  const [module, type] = spec.token.split(":");
-  return `pulumi-nodejs:dynamic/${module}:${type}`;
-}
 
 export function buildSchema(): Json {
   const version = (require("../package.json") as { version: string }).version;
@@ -47,14 +45,34 @@ export function buildSchema(): Json {
     displayName: "GitLab sources",
     version,
     description:
-      "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque space repositories, space credentials and repository providers. Implemented as a Pulumi dynamic provider in the npm package pulumi-gitlab-sources; configuration keys are listed in its README.",
+      "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque space repositories, space credentials and repository providers. A provider plugin (pulumi-resource-gitlab-sources) for every Pulumi language, and dynamic resources for TypeScript, in the npm package pulumi-gitlab-sources.",
     keywords: ["pulumi", "gitlab", "enos", "torque", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     repository: "https://www.npmjs.com/package/pulumi-gitlab-sources",
     language: { nodejs: { packageName: "pulumi-gitlab-sources" } },
+    config: { variables: settingProperties(false) },
+    provider: {
+      description:
+        "The provider for one Torque account and one EnOS organization. Every setting also falls back to its environment variable; explicit providers let one stack use several accounts.",
+      inputProperties: settingProperties(true),
+    },
     types,
     resources,
   };
+}
+
+/** The provider's settings, as stack config `gitlab-sources:<name>` and as an explicit provider's inputs. */
+function settingProperties(asInputs: boolean): Record<string, Json> {
+  return Object.fromEntries(
+    SETTING_NAMES.map((name) => {
+      const setting = SETTINGS[name];
+      const fallback = [setting.env?.length ? `Environment: ${setting.env.join(", ")}.` : "", setting.default !== undefined ? `Default: ${setting.default}.` : ""].filter(Boolean).join(" ");
+      const legacy = asInputs ? "" : ` Dynamic mode also reads ${setting.legacy}.`;
+      const property: Json = { type: setting.type, description: `${setting.description} ${fallback}${legacy}`.trim() };
+      if (setting.secret) property.secret = true;
+      return [name, property];
+    }),
+  );
 }
 
 function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
@@ -81,7 +99,7 @@ function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
     return !absent.success || absent.data !== undefined;
   });
   return {
-    description: `${spec.description}\n\nIn state and URNs its type is \`${runtimeType(spec)}\` (a dynamic resource).`,
+    description: `${spec.description}\n\nAs a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is \`${runtimeType(spec)}\`: the alias lets such a stack move to the plugin without replacing anything.`,
     properties,
     required: [...alwaysSet, ...(computed.required ?? [])].sort(),
     inputProperties,
@@ -95,7 +113,7 @@ function propertySpec(spec: ResourceSpec, key: string, json: JsonSchema, types: 
   let description = json.description ?? "";
   if (key === spec.autoName) description += " Default: the resource name.";
   if (description) out.description = description.trim();
-  if (json.const !== undefined) out.const = json.const;
+  // No `const`: Pulumi YAML sends a property's const value as an input, and these are outputs.
   if (json.default !== undefined && typeof json.default !== "object") out.default = json.default;
   if (spec.secrets.includes(key)) out.secret = true;
   if ((spec.replaceOnChanges as string[]).includes(key)) out.replaceOnChanges = true;

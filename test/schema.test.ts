@@ -60,7 +60,7 @@ describe("schema.json", () => {
     expect(resource("torque:RepositoryProvider").requiredInputs).toEqual(["baseUrl", "token"]);
     expect(resource("torque:SpaceRepository").requiredInputs).toEqual(["repositoryName", "repositoryUrl", "space"]);
     expect(resource("torque:RepositoryProvider").required).toEqual(expect.arrayContaining(["providerId", "name", "baseUrl", "repos", "type"]));
-    expect(resource("torque:SpaceRepository").inputProperties.provider).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:RepositoryProvider" });
+    expect(resource("torque:SpaceRepository").inputProperties.repositoryProvider).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:RepositoryProvider" });
     expect(resource("torque:SpaceRepository").inputProperties.providerId).toBeUndefined();
     expect(resource("torque:GitCredential").requiredInputs).toEqual(["gitlabUrl", "space", "token"]);
     expect(resource("torque:SpaceRepository").inputProperties.credential).toMatchObject({ $ref: "#/resources/gitlab-sources:torque:GitCredential" });
@@ -73,5 +73,27 @@ describe("README.md", () => {
     const readme = fs.readFileSync(readmePath, "utf8");
     expect(readme).toBe(renderReadme(readme));
     expect(readme).toContain("### torque.SpaceRepository");
+  });
+
+  test("the provider and stack config take every setting, the credentials secret", () => {
+    const names = ["torqueUrl", "torqueToken", "enosApiGateway", "enosOrgId", "enosAppKey", "enosAppSecret", "torqueCaBundle", "gitlabTimeoutSeconds"];
+    for (const name of names) {
+      expect(schema.provider.inputProperties[name]?.description).toEqual(expect.any(String));
+      expect(schema.config.variables[name]?.description).toEqual(expect.any(String));
+    }
+    expect(Object.keys(schema.provider.inputProperties).sort()).toEqual(Object.keys(schema.config.variables).sort());
+    const secrets = Object.entries<Json>(schema.provider.inputProperties).filter(([, p]) => p.secret).map(([k]) => k).sort();
+    expect(secrets).toEqual(["enosAppSecret", "torqueToken"]);
+  });
+
+  test("no input or output uses a name the generated SDKs reserve for resource options or their own members", () => {
+    // provider/providers/version/... are resource options in every language; id and urn are every resource's own;
+    // resource_name and opts are the constructor's parameters in Python.
+    const reserved = ["provider", "providers", "version", "pluginDownloadURL", "parent", "protect", "dependsOn", "id", "urn", "opts", "resourceName", "resource_name", "aliases", "import", "ignoreChanges"];
+    for (const [token, r] of Object.entries<Json>(schema.resources)) {
+      const names = [...Object.keys(r.inputProperties), ...Object.keys(r.properties)];
+      expect(`${token}: ${names.filter((n) => reserved.includes(n)).join(", ")}`).toBe(`${token}: `);
+    }
+    expect(Object.keys(schema.provider.inputProperties).filter((n) => reserved.includes(n))).toEqual([]);
   });
 });

@@ -1,22 +1,35 @@
-import * as log from "@pulumi/pulumi/log";
 import { safeText } from "./secrets";
+
+type Severity = "info" | "warn";
+type Sink = (severity: Severity, message: string) => void;
+
+/** Dynamic mode: Pulumi's log, which the host writes where the engine shows it beside the operation. */
+let sink: Sink = (severity, message) => {
+  const log = require("@pulumi/pulumi/log") as Record<Severity, (message: string) => Promise<void>>;
+  void log[severity](message);
+};
+
+/** Where this process's messages go: the plugin sends them to the engine. */
+export function setLogSink(next: Sink): void {
+  sink = next;
+}
 
 const said = new Set<string>();
 
 /**
- * A message in Pulumi's log (the engine shows the provider's log beside the operation), once
- * per process for the same key (e.g. one per plain-http host); never carries a secret.
+ * A message in Pulumi's log, once per process for the same key (e.g. one per plain-http
+ * host); never carries a secret.
  */
-function once(key: string, say: () => void): void {
+function once(key: string, severity: Severity, message: string): void {
   if (said.has(key)) return;
   said.add(key);
-  say();
+  sink(severity, safeText(message));
 }
 
 export function warnOnce(key: string, message: string): void {
-  once(key, () => void log.warn(safeText(message)));
+  once(key, "warn", message);
 }
 
 export function infoOnce(key: string, message: string): void {
-  once(key, () => void log.info(safeText(message)));
+  once(key, "info", message);
 }

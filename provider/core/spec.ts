@@ -41,7 +41,17 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * Arguments that take another resource of this package: the program passes the resource,
    * the provider receives some of its outputs as inputs (`sets`: input <- output).
    */
-  references?: Record<string, { resource: string; description: string; sets: Record<string, string> }>;
+  references?: Record<string, Reference>;
+}
+
+export interface Reference {
+  /** `torque:GitCredential`: the kind of resource the argument takes. */
+  resource: string;
+  description: string;
+  /** Dynamic mode: inputs set from the referenced resource's outputs (input <- output). */
+  sets: Record<string, string>;
+  /** The plugin: the engine sends the referenced resource's id alone; the inputs it determines. */
+  fromId: (id: string) => Record<string, string>;
 }
 
 export type Args<S extends ResourceSpec> = z.output<S["inputs"]>;
@@ -54,3 +64,9 @@ export type InputArgs<T> = {
 
 /** The outputs of a resource class, derived from its spec. */
 export type OutputProps<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** The type the engine records in URNs for a dynamic resource of this spec. */
+export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
+  const [module, type] = spec.token.split(":");
+  return `pulumi-nodejs:dynamic/${module}:${type}`;
+}

@@ -6,7 +6,7 @@ import { clientFor, HttpClient, Response } from "../http/client";
 import { firstIssue, parseBody } from "../http/json";
 import type { EnosSettings } from "./settings";
 import { apiSignature } from "./signing";
-import { accessToken } from "./tokens";
+import { accessToken, TokenCache } from "./tokens";
 
 const envelope = z.object({
   code: z.number(),
@@ -51,11 +51,14 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 500;
 const PAGES_IN_FLIGHT = 8;
 const EXPIRED = 1203;
-const lists = new ListCache<Listing<DataSourceRecord>>();
 
 /** The Data Source Registration service behind the EnOS API gateway, signed as the gateway requires. */
 export class EnosClient {
   private readonly http: HttpClient;
+  /** The organization's list as this client last read it, shared by its calls until one of them writes. */
+  private readonly lists = new ListCache<Listing<DataSourceRecord>>();
+  /** The access token this client was issued, shared by its calls. */
+  private readonly issued: TokenCache = new Map();
 
   /** EnOS's `createBy` of what this application creates. */
   readonly creator: string;
@@ -86,7 +89,7 @@ export class EnosClient {
    * delete: refresh confirms an absence with `get`.)
    */
   list(): Promise<Listing<DataSourceRecord>> {
-    return lists.get(this.listKey(), async () => {
+    return this.lists.get(this.listKey(), async () => {
       const first = await this.searchPage(1);
       const total = first.totalSize;
       if (total !== undefined && total > MAX_PAGES * PAGE_SIZE) throw this.tooMany(`reports ${total} data sources`);
@@ -150,7 +153,7 @@ export class EnosClient {
     try {
       return this.data(await this.call(action, query, body), action, schema, expected);
     } finally {
-      lists.invalidate(this.listKey());
+      this.lists.invalidate(this.listKey());
     }
   }
 
@@ -163,7 +166,7 @@ export class EnosClient {
     const query = { action, orgId: this.settings.orgId, ...extra };
     const path = `${this.settings.servicePath}/data-sources`;
     const text = JSON.stringify(body);
-    let token = await accessToken(this.settings, this.http);
+    let token = await accessToken(this.issued, this.settings, this.http);
     for (let attempt = 1; ; attempt++) {
       const timestamp = Date.now();
       const res = await this.http.request({
@@ -181,7 +184,7 @@ export class EnosClient {
       });
       const answer = this.envelope(action, path, res);
       if (answer.code !== EXPIRED || attempt > 1) return answer;
-      token = await accessToken(this.settings, this.http, token);
+      token = await accessToken(this.issued, this.settings, this.http, token);
     }
   }
 

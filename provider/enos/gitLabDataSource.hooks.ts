@@ -3,9 +3,9 @@ import { Hooks, makeProvider } from "../core/provider";
 import { containsUnknown } from "../core/unknown";
 import { sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
-import { DataSourceBody, DataSourceRecord, EnosClient } from "./client";
+import type { DataSourceBody, DataSourceRecord } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
-import { enosSettings, requireEnosSettings } from "./settings";
+import { enosClient, enosSettings } from "./settings";
 
 const TYPE = "GITLAB";
 
@@ -28,13 +28,13 @@ function stateOf(record: DataSourceRecord, props: Partial<State>): State {
 }
 
 const hooks: Hooks<Args, State> = {
-  async preflight(inputs, olds) {
-    const settings = enosSettings();
+  async preflight(ctx, inputs, olds) {
+    const settings = enosSettings(ctx);
     if ("reason" in settings) return [settings];
     const { gitUrl, token, preflight = "strict" } = inputs;
     if (preflight === "off" || gitUrl === undefined || token === undefined || containsUnknown([gitUrl, token])) return [];
     const full = !olds || olds.gitUrl !== gitUrl || olds.token !== token;
-    const result = await checkGitLab({
+    const result = await checkGitLab(ctx, {
       roots: candidateRoots(gitUrl),
       rootProperty: "gitUrl",
       token,
@@ -44,7 +44,7 @@ const hooks: Hooks<Args, State> = {
       caBundle: inputs.gitlabCaBundle,
     });
     if (full && result.failures.length === 0) {
-      const tested = await new EnosClient(settings).test(gitUrl, token);
+      const tested = await enosClient(ctx).test(gitUrl, token);
       if (!tested.success) {
         result.failures.push({
           property: "gitUrl",
@@ -55,8 +55,8 @@ const hooks: Hooks<Args, State> = {
     return applyMode(preflight, result);
   },
 
-  async create(args) {
-    const client = new EnosClient(requireEnosSettings());
+  async create(ctx, args) {
+    const client = enosClient(ctx);
     const id = await createOnce({
       what: `EnOS data source ${args.name}`,
       clash: `EnOS already has a data source named ${args.name}`,
@@ -79,24 +79,24 @@ const hooks: Hooks<Args, State> = {
     return { id, outs: { ...args, dataSourceId: id, type: TYPE, createdAt: new Date(created?.createTime ?? Date.now()).toISOString() } };
   },
 
-  async read(id, props) {
-    const record = (await new EnosClient(requireEnosSettings()).list()).get(id);
+  async read(ctx, id, props) {
+    const record = (await enosClient(ctx).list()).get(id);
     return record && stateOf(record, props);
   },
 
-  async readOne(id, props) {
-    const record = await new EnosClient(requireEnosSettings()).get(id);
+  async readOne(ctx, id, props) {
+    const record = await enosClient(ctx).get(id);
     return record && stateOf(record, props);
   },
 
-  async update(id, olds, news) {
+  async update(ctx, id, olds, news) {
     const { description, connection } = body(news);
-    await new EnosClient(requireEnosSettings()).update(id, { description, connection });
+    await enosClient(ctx).update(id, { description, connection });
     return { ...news, dataSourceId: id, type: TYPE, createdAt: olds.createdAt };
   },
 
-  async delete(id) {
-    await new EnosClient(requireEnosSettings()).delete(id);
+  async delete(ctx, id) {
+    await enosClient(ctx).delete(id);
   },
 };
 

@@ -1,9 +1,10 @@
-import { setting, transportSettings, TransportSettings } from "../core/config";
+import { Context, SETTINGS, transportSettings, TransportSettings } from "../core/context";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
+import { EnosClient } from "./client";
 
-export const DEFAULT_SERVICE_PATH = "/data-source-registration/v2.0";
+export const DEFAULT_SERVICE_PATH = SETTINGS.enosServicePath.default as string;
 
 export interface EnosSettings {
   apiGateway: string;
@@ -15,39 +16,41 @@ export interface EnosSettings {
 }
 
 const required = [
-  ["apiGateway", "ENOS_API_GATEWAY", "<https://apigw-address>"],
-  ["orgId", "ENOS_ORG_ID", "<org id>"],
-  ["appKey", "ENOS_APP_KEY", "<access key>"],
-  ["appSecret", "ENOS_APP_SECRET", "<secret key>"],
+  ["enosApiGateway", "<https://apigw-address>"],
+  ["enosOrgId", "<org id>"],
+  ["enosAppKey", "<access key>"],
+  ["enosAppSecret", "<secret key>"],
 ] as const;
 
-/** EnOS gateway and application credentials: stack config first, then environment variables. */
-export function enosSettings(): EnosSettings | CheckFailure {
-  const values = Object.fromEntries(required.map(([key, env]) => [key, setting(`enos:${key}`, env)]));
-  const missing = required.filter(([key]) => !values[key]);
+/** EnOS gateway and application credentials: the provider's configuration first, then environment variables. */
+export function enosSettings(ctx: Context): EnosSettings | CheckFailure {
+  const [apiGateway, orgId, appKey, appSecret] = required.map(([name]) => ctx.setting(name));
+  const missing = required.filter(([name]) => !ctx.setting(name));
   if (missing.length > 0) {
-    const commands = missing.map(([key, , example]) => `pulumi config set ${key === "appSecret" ? "--secret " : ""}enos:${key} ${example}`);
     return {
-      property: `enos:${missing[0][0]}`,
-      reason: `EnOS is not configured (${missing.map(([k]) => `enos:${k}`).join(", ")} missing): run ${commands.map((c) => `\`${c}\``).join(", ")}, or set ${missing.map(([, env]) => env).join(", ")}.`,
+      property: ctx.key(missing[0][0]),
+      reason: `EnOS is not configured (${missing.map(([name]) => ctx.key(name)).join(", ")} missing): ${missing.map(([name, example]) => ctx.howToSet(name, example)).join(", ")}, or set ${missing.map(([name]) => SETTINGS[name].env![0]).join(", ")}.`,
     };
   }
-  rememberSecret(values.appSecret);
-  const transport = transportSettings("enos");
+  rememberSecret(appSecret);
+  const transport = transportSettings(ctx, "enos");
   if ("reason" in transport) return transport;
-  const gateway = values.apiGateway!;
+  const gateway = apiGateway!.replace(/\/+$/, "");
   return {
-    apiGateway: /^https?:\/\//i.test(gateway) ? gateway.replace(/\/+$/, "") : `https://${gateway.replace(/\/+$/, "")}`,
-    orgId: values.orgId!,
-    appKey: values.appKey!,
-    appSecret: values.appSecret!,
-    servicePath: `/${(setting("enos:servicePath", "ENOS_SERVICE_PATH") ?? DEFAULT_SERVICE_PATH).replace(/^\/+|\/+$/g, "")}`,
+    apiGateway: /^https?:\/\//i.test(gateway) ? gateway : `https://${gateway}`,
+    orgId: orgId!,
+    appKey: appKey!,
+    appSecret: appSecret!,
+    servicePath: `/${(ctx.setting("enosServicePath") ?? DEFAULT_SERVICE_PATH).replace(/^\/+|\/+$/g, "")}`,
     transport,
   };
 }
 
-export function requireEnosSettings(): EnosSettings {
-  const settings = enosSettings();
-  if ("reason" in settings) throw new ProviderError(settings.reason);
-  return settings;
+/** The configuration's EnOS client (one per configuration: its access token and list cache are shared by its calls). */
+export function enosClient(ctx: Context): EnosClient {
+  return ctx.once("enos", () => {
+    const settings = enosSettings(ctx);
+    if ("reason" in settings) throw new ProviderError(settings.reason);
+    return new EnosClient(settings);
+  });
 }

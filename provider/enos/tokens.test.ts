@@ -2,7 +2,10 @@ import { startEnos, type EnosServer } from "../../test/sandbox";
 import { clientFor, HttpClient } from "../http/client";
 import { EnosClient, type DataSourceBody } from "./client";
 import { DEFAULT_SERVICE_PATH, type EnosSettings } from "./settings";
-import { accessToken } from "./tokens";
+import { accessToken, TokenCache } from "./tokens";
+
+/** The token cache of one client (a configuration's EnOS client holds one). */
+const issued: TokenCache = new Map();
 
 /*
  * The access-token flow against the strict sandbox EnOS (it checks every token request's
@@ -38,8 +41,8 @@ const body = (name: string, description = "models for line 3"): DataSourceBody =
 
 describe("access tokens: one per process, shared, renewed", () => {
   test("one token is requested and reused by later calls", async () => {
-    const first = await accessToken(settings, http);
-    const again = [await accessToken(settings, http), await accessToken(settings, http), await accessToken(settings, http)];
+    const first = await accessToken(issued, settings, http);
+    const again = [await accessToken(issued, settings, http), await accessToken(issued, settings, http), await accessToken(issued, settings, http)];
     expect(again).toEqual([first, first, first]);
     expect(enos.tokensIssued).toBe(1);
     expect(enos.count({ path: TOKEN_GET })).toBe(1);
@@ -47,7 +50,7 @@ describe("access tokens: one per process, shared, renewed", () => {
 
   test("concurrent callers share ONE token request", async () => {
     enos.latencyMs = 150; // every caller asks while the first request is still in flight
-    const tokens = await Promise.all(Array.from({ length: 20 }, () => accessToken(settings, http)));
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => accessToken(issued, settings, http)));
     expect(new Set(tokens).size).toBe(1);
     expect(tokenRequests()).toBe(1);
     expect(enos.tokensIssued).toBe(1);
@@ -64,10 +67,10 @@ describe("access tokens: one per process, shared, renewed", () => {
   test("each application gets its own token", async () => {
     const other = { appKey: "tokens-app-2", appSecret: "other-secret", orgId: APP.orgId };
     enos.addApp(other);
-    const mine = await accessToken(settings, http);
-    const theirs = await accessToken({ ...settings, appKey: other.appKey, appSecret: other.appSecret }, http);
+    const mine = await accessToken(issued, settings, http);
+    const theirs = await accessToken(issued, { ...settings, appKey: other.appKey, appSecret: other.appSecret }, http);
     expect(theirs).not.toBe(mine);
-    expect(await accessToken(settings, http)).toBe(mine);
+    expect(await accessToken(issued, settings, http)).toBe(mine);
     expect(enos.tokensIssued).toBe(2);
   });
 
@@ -77,13 +80,13 @@ describe("access tokens: one per process, shared, renewed", () => {
     let offsetMs = 0;
     const clock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + offsetMs);
     try {
-      const first = await accessToken(settings, http); // expire: 7200 s; renewal starts 300 s before
+      const first = await accessToken(issued, settings, http); // expire: 7200 s; renewal starts 300 s before
       offsetMs = 6800_000;
-      expect(await accessToken(settings, http)).toBe(first);
+      expect(await accessToken(issued, settings, http)).toBe(first);
       expect(tokenRequests()).toBe(1);
 
       offsetMs = 7000_000; // 200 s before the gateway expires it
-      const renewed = await Promise.all(Array.from({ length: 5 }, () => accessToken(settings, http)));
+      const renewed = await Promise.all(Array.from({ length: 5 }, () => accessToken(issued, settings, http)));
       expect(new Set(renewed).size).toBe(1);
       expect(renewed[0]).not.toBe(first);
       expect(enos.tokensIssued).toBe(2);
@@ -92,9 +95,11 @@ describe("access tokens: one per process, shared, renewed", () => {
       expect(enos.count({ path: "/apim-token-service/v2.0/token/refresh" })).toBe(1);
 
       offsetMs = 7300_000; // the first token has expired; the renewed one is used, no request
-      expect(await accessToken(settings, http)).toBe(renewed[0]);
-      await expect(new EnosClient(settings).create(body("after_renewal"))).resolves.toMatch(/^ds-/);
+      expect(await accessToken(issued, settings, http)).toBe(renewed[0]);
       expect(tokenRequests()).toBe(2);
+      // Another configuration's client holds tokens of its own.
+      await expect(new EnosClient(settings).create(body("after_renewal"))).resolves.toMatch(/^ds-/);
+      expect(tokenRequests()).toBe(3);
     } finally {
       clock.mockRestore();
     }
@@ -105,10 +110,10 @@ describe("access tokens: one per process, shared, renewed", () => {
     let offsetMs = 0;
     const clock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + offsetMs);
     try {
-      const first = await accessToken(settings, http);
+      const first = await accessToken(issued, settings, http);
       enos.faults.add({ kind: "status", status: 404, path: "/token/refresh", times: 1 });
       offsetMs = 7300_000; // expired at the gateway: token/get issues a new one
-      const next = await accessToken(settings, http);
+      const next = await accessToken(issued, settings, http);
       expect(next).not.toBe(first);
       expect(enos.count({ path: "/apim-token-service/v2.0/token/refresh" })).toBe(1);
       expect(enos.count({ path: TOKEN_GET })).toBe(2);
@@ -158,13 +163,13 @@ describe("access tokens: one per process, shared, renewed", () => {
 describe("access tokens: credential errors name the config key", () => {
   test("an unknown appKey (1002) names enos:appKey", async () => {
     const bad = { ...settings, appKey: "no-such-app" };
-    await expect(accessToken(bad, http)).rejects.toThrow(/\(1002\).*enos:appKey/);
+    await expect(accessToken(issued, bad, http)).rejects.toThrow(/\(1002\).*enos:appKey/);
     expect(enos.tokensIssued).toBe(0);
   });
 
   test("a wrong appSecret (1003) names enos:appSecret, and the secret is not in the message", async () => {
     const bad = { ...settings, appSecret: "wrong-secret-value" };
-    const error = await accessToken(bad, http).catch((e: Error) => e);
+    const error = await accessToken(issued, bad, http).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/\(1003\).*enos:appSecret/);
     expect((error as Error).message).not.toContain("wrong-secret-value");
@@ -173,9 +178,9 @@ describe("access tokens: credential errors name the config key", () => {
 
   test("a failed token request is not cached: the next call asks again", async () => {
     const bad = { ...settings, appKey: "late-app", appSecret: "late-secret" };
-    await expect(accessToken(bad, http)).rejects.toThrow(/enos:appKey/);
+    await expect(accessToken(issued, bad, http)).rejects.toThrow(/enos:appKey/);
     enos.addApp({ appKey: "late-app", appSecret: "late-secret", orgId: APP.orgId });
-    await expect(accessToken(bad, http)).resolves.toEqual(expect.any(String));
+    await expect(accessToken(issued, bad, http)).resolves.toEqual(expect.any(String));
     expect(enos.tokensIssued).toBe(1);
   });
 

@@ -31,21 +31,21 @@ interface Issued {
   renewAt: number;
 }
 
-/** One access token per gateway and application in this process, shared by concurrent calls. */
-const issued = new Map<string, Promise<Issued>>();
+/** Access tokens by gateway and application, shared by concurrent calls. */
+export type TokenCache = Map<string, Promise<Issued>>;
 
 /**
  * The current access token, reused until shortly before it expires. `stale`: a token the
  * gateway reported expired (1203); a different one is returned.
  */
-export async function accessToken(settings: EnosSettings, http: HttpClient, stale?: string): Promise<string> {
+export async function accessToken(issued: TokenCache, settings: EnosSettings, http: HttpClient, stale?: string): Promise<string> {
   const key = `${settings.apiGateway}\n${settings.appKey}`;
   const current = issued.get(key);
   let previous: string | undefined;
   if (current) {
     const entry = await current.catch(() => undefined);
     if (entry && entry.token !== stale && Date.now() < entry.renewAt) return entry.token;
-    if (issued.get(key) !== current) return accessToken(settings, http, stale);
+    if (issued.get(key) !== current) return accessToken(issued, settings, http, stale);
     previous = entry?.token;
   }
   const next = previous === undefined ? requestToken(settings, http, "get") : renewToken(settings, http, previous);

@@ -1,5 +1,5 @@
 import type * as Gitbeaker from "@gitbeaker/rest";
-import type { TransportSettings } from "../core/config";
+import type { TransportSettings } from "../core/context";
 import { requesterFor } from "./requester";
 
 /** Loaded on first use: refresh and destroy never check GitLab, and gitbeaker is 13 MB of RSS. */

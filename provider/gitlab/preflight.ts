@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { transportSettings } from "../core/config";
+import { Context, transportSettings } from "../core/context";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
 import { rememberSecret, safeText } from "../core/secrets";
@@ -74,8 +74,8 @@ function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
 }
 
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
-export async function checkGitLab(given: GitLabCheck): Promise<PreflightResult> {
-  const transport = transportSettings("gitlab");
+export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<PreflightResult> {
+  const transport = transportSettings(ctx, "gitlab");
   if ("reason" in transport) return { failures: [transport], warnings: [] };
   const check = {
     ...given,

@@ -5,10 +5,9 @@
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type * as pulumi from "@pulumi/pulumi";
 import { startGitLab, type GitLabServer, type GitLabTokenSpec } from "../../test/sandbox";
 import { startTlsServer } from "../../test/support/servers";
-import { setStackConfig } from "../core/config";
+import { Context, stackConfigContext } from "../core/context";
 import { candidateRoots, checkGitLab, projectPath, type GitLabCheck, type PreflightResult } from "./preflight";
 
 let gl: GitLabServer;
@@ -64,8 +63,8 @@ function enosCheck(gitUrl: string, t: string, full = true): GitLabCheck {
   return { roots: candidateRoots(gitUrl), rootProperty: "gitUrl", token: t, projects: [{ url: gitUrl, property: "gitUrl" }], target: "enos", full };
 }
 
-async function run(check: GitLabCheck): Promise<PreflightResult> {
-  const result = await checkGitLab(check);
+async function run(check: GitLabCheck, ctx: Context = stackConfigContext({ get: () => undefined })): Promise<PreflightResult> {
+  const result = await checkGitLab(ctx, check);
   seen.push(JSON.stringify(result));
   for (const f of result.failures) expect(f.reason).not.toMatch(/\n/);
   return result;
@@ -267,13 +266,12 @@ describe("server URL", () => {
     silent.on("connection", (s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
-    setStackConfig({ get: (key: string) => (key === "gitlab:timeoutSeconds" ? "0.5" : undefined) } as unknown as pulumi.dynamic.Config);
+    const ctx = stackConfigContext({ get: (key: string) => (key === "gitlab:timeoutSeconds" ? "0.5" : undefined) });
     try {
-      const result = await run(torqueCheck(`http://${host}`, token(), [`http://${host}/g/p`]));
+      const result = await run(torqueCheck(`http://${host}`, token(), [`http://${host}/g/p`]), ctx);
       expect(result.failures).toEqual([{ property: "baseUrl", reason: `baseUrl: GitLab: ${host} did not answer GET /api/v4/personal_access_tokens/self within 0.5 s; check that the server is reachable and healthy.` }]);
       expect(received).toBe(1);
     } finally {
-      setStackConfig({ get: () => undefined } as unknown as pulumi.dynamic.Config);
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }

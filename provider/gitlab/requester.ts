@@ -1,5 +1,5 @@
 import { createRequesterFn } from "@gitbeaker/requester-utils";
-import type { TransportSettings } from "../core/config";
+import type { TransportSettings } from "../core/context";
 import { clientFor, Method } from "../http/client";
 
 /** A GitLab answer outside 2xx, or one that is not JSON where JSON belongs. */

@@ -87,7 +87,6 @@ export type CredentialRecord = z.infer<typeof credentialRecord>;
 
 const PROVIDERS = "/api/settings/repository_providers";
 const entries = z.array(z.unknown());
-const lists = new ListCache<Listing<unknown>>();
 
 /** Torque's REST API for repository providers, space repositories and space credentials. */
 export class TorqueClient {
@@ -95,6 +94,8 @@ export class TorqueClient {
   /** For the onboarding call alone: Torque answers it slowly, the official client gives it 120 s. */
   private readonly onboarding: HttpClient;
   private readonly prefix: string;
+  /** Lists read by this client, shared by its calls until one of them writes. */
+  private readonly lists = new ListCache<Listing<unknown>>();
 
   constructor(private readonly settings: TorqueSettings) {
     const options = { api: "Torque", url: settings.url, caSetting: "torque:caBundle", ...settings.transport };
@@ -219,7 +220,7 @@ export class TorqueClient {
       const { status } = res;
       return new Listing(parseBody("Torque", call, res, entries, expected), key, (entry, at) => conform("Torque", call, { status }, entry, schema, expected, [at]));
     };
-    return (fresh ? lists.fresh(this.cacheKey(path), load) : lists.get(this.cacheKey(path), load)) as Promise<Listing<T>>;
+    return (fresh ? this.lists.fresh(this.cacheKey(path), load) : this.lists.get(this.cacheKey(path), load)) as Promise<Listing<T>>;
   }
 
   private cacheKey(path: string): string {
@@ -238,7 +239,7 @@ export class TorqueClient {
     try {
       return await http.request(req);
     } finally {
-      if (method !== "GET") lists.invalidate(this.cacheKey(collectionOf(path)));
+      if (method !== "GET") this.lists.invalidate(this.cacheKey(collectionOf(path)));
     }
   }
 

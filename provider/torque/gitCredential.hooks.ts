@@ -2,22 +2,21 @@ import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
 import { containsUnknown } from "../core/unknown";
 import { applyMode, checkGitLab } from "../gitlab/preflight";
-import { credentialBody, TorqueClient } from "./client";
+import { credentialBody } from "./client";
 import { gitCredentialSpec, GitCredentialArgs as Args, GitCredentialState as State } from "./gitCredential.schema";
 import { parseSpaceScopedId } from "./inputs";
-import { requireTorqueSettings, torqueSettings } from "./settings";
+import { torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitlabEnterprise";
 const body = (args: Args) => credentialBody(args.space, args.name, args.description, args.token);
-const client = () => new TorqueClient(requireTorqueSettings());
 
 const hooks: Hooks<Args, State> = {
-  async preflight(inputs, olds) {
-    const settings = torqueSettings();
+  async preflight(ctx, inputs, olds) {
+    const settings = torqueSettings(ctx);
     if ("reason" in settings) return [settings];
     const { gitlabUrl, token, preflight = "strict" } = inputs;
     if (preflight === "off" || gitlabUrl === undefined || token === undefined || containsUnknown([gitlabUrl, token])) return [];
-    const result = await checkGitLab({
+    const result = await checkGitLab(ctx, {
       roots: [gitlabUrl],
       rootProperty: "gitlabUrl",
       token,
@@ -29,8 +28,8 @@ const hooks: Hooks<Args, State> = {
     return applyMode(preflight, result);
   },
 
-  async create(args) {
-    const torque = client();
+  async create(ctx, args) {
+    const torque = torqueClient(ctx);
     const id = `${args.space}/${args.name}`;
     await createOnce({
       what: `credential ${args.name} in Torque space ${args.space}`,
@@ -48,22 +47,22 @@ const hooks: Hooks<Args, State> = {
   },
 
   // A get by name, never a list: nothing can lag behind, so it also serves import and the confirmation of an absence.
-  async read(id, props) {
+  async read(ctx, id, props) {
     const { space, name } = parseSpaceScopedId(id, "git credential");
-    const found = await client().getCredential(space, name);
+    const found = await torqueClient(ctx).getCredential(space, name);
     if (!found) return undefined;
     const { token = "", gitlabUrl = "", preflight = "strict" } = props;
     return { ...props, space, name: found.name, description: found.description ?? "", token, gitlabUrl, preflight, type: TYPE };
   },
 
-  async update(_id, _olds, news) {
-    await client().updateCredential(body(news));
+  async update(ctx, _id, _olds, news) {
+    await torqueClient(ctx).updateCredential(body(news));
     return { ...news, type: TYPE };
   },
 
-  async delete(id) {
+  async delete(ctx, id) {
     const { space, name } = parseSpaceScopedId(id, "git credential");
-    await client().deleteCredential(space, name);
+    await torqueClient(ctx).deleteCredential(space, name);
   },
 };
 

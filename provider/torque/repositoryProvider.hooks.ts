@@ -5,9 +5,10 @@ import { containsUnknown } from "../core/unknown";
 import { isUnder, sameUrl } from "../core/url";
 import { canonicalSet } from "../core/wire";
 import { applyMode, checkGitLab } from "../gitlab/preflight";
-import { ProviderBody, ProviderRecord, TorqueClient } from "./client";
+import type { ProviderBody, ProviderRecord } from "./client";
+import type { Context } from "../core/context";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
-import { requireTorqueSettings, torqueSettings } from "./settings";
+import { torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitLabEnterprise";
 
@@ -33,8 +34,8 @@ function sameRegistration(state: State, args: Args): boolean {
 }
 
 /** `fresh`: from a list asked for now, not the one this process may share. */
-async function readProvider(id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
-  const record = (await new TorqueClient(requireTorqueSettings()).listProviders(fresh)).get(id);
+async function readProvider(ctx: Context, id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
+  const record = (await torqueClient(ctx).listProviders(fresh)).get(id);
   return record && { ...stateOf(record, props.token), preflight: props.preflight ?? "strict" };
 }
 
@@ -52,13 +53,13 @@ const hooks: Hooks<Args, State> = {
     return failures;
   },
 
-  async preflight(inputs, olds) {
-    const settings = torqueSettings();
+  async preflight(ctx, inputs, olds) {
+    const settings = torqueSettings(ctx);
     if ("reason" in settings) return [settings];
     const { baseUrl, token, repos = [], preflight = "strict" } = inputs;
     if (preflight === "off" || baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])) return [];
     const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonicalSet(olds.repos ?? []) !== canonicalSet(repos);
-    const result = await checkGitLab({
+    const result = await checkGitLab(ctx, {
       roots: [baseUrl],
       rootProperty: "baseUrl",
       token,
@@ -70,8 +71,8 @@ const hooks: Hooks<Args, State> = {
     return applyMode(preflight, result);
   },
 
-  async create(args) {
-    const client = new TorqueClient(requireTorqueSettings());
+  async create(ctx, args) {
+    const client = torqueClient(ctx);
     const id = await createOnce({
       what: `Torque repository provider ${args.name}`,
       clash: `Torque already has a repository provider named ${args.name}`,
@@ -84,16 +85,16 @@ const hooks: Hooks<Args, State> = {
     return { id, outs: { ...args, providerId: id, type: TYPE } };
   },
 
-  read: (id, props) => readProvider(id, props, false),
-  readOne: (id, props) => readProvider(id, props, true),
+  read: (ctx, id, props) => readProvider(ctx, id, props, false),
+  readOne: (ctx, id, props) => readProvider(ctx, id, props, true),
 
-  async update(id, _olds, news) {
-    await new TorqueClient(requireTorqueSettings()).updateProvider(id, body(news));
+  async update(ctx, id, _olds, news) {
+    await torqueClient(ctx).updateProvider(id, body(news));
     return { ...news, providerId: id, type: TYPE };
   },
 
-  async delete(id) {
-    await new TorqueClient(requireTorqueSettings()).deleteProvider(id);
+  async delete(ctx, id) {
+    await torqueClient(ctx).deleteProvider(id);
   },
 };
 

@@ -1,11 +1,12 @@
-import { setting, transportSettings, TransportSettings } from "../core/config";
+import { Context, positiveSetting, SETTINGS, transportSettings, TransportSettings } from "../core/context";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
+import { TorqueClient } from "./client";
 
-export const DEFAULT_TORQUE_URL = "https://portal.qtorque.io";
+export const DEFAULT_TORQUE_URL = SETTINGS.torqueUrl.default as string;
 /** The official client's HTTP timeout, which its slow onboarding call needs. */
-export const DEFAULT_ONBOARDING_TIMEOUT_SECONDS = 120;
+export const DEFAULT_ONBOARDING_TIMEOUT_SECONDS = SETTINGS.torqueOnboardingTimeoutSeconds.default as number;
 
 export interface TorqueSettings {
   url: string;
@@ -15,31 +16,29 @@ export interface TorqueSettings {
   onboardingTimeoutMs: number;
 }
 
-/** Torque's address and API token: stack config first, then the variables Torque's own tools use. */
-export function torqueSettings(): TorqueSettings | CheckFailure {
-  const token = setting("torque:token", "TORQUE_TOKEN");
+/** Torque's address and API token: the provider's configuration first, then the variables Torque's own tools use. */
+export function torqueSettings(ctx: Context): TorqueSettings | CheckFailure {
+  const token = ctx.setting("torqueToken");
   if (!token) {
     return {
-      property: "torque:token",
-      reason: "the Torque API token is not set: run `pulumi config set --secret torque:token <token>` or set TORQUE_TOKEN.",
+      property: ctx.key("torqueToken"),
+      reason: `the Torque API token is not set: set it with ${ctx.howToSet("torqueToken", "<token>")}, or set TORQUE_TOKEN.`,
     };
   }
   rememberSecret(token);
-  const transport = transportSettings("torque");
+  const transport = transportSettings(ctx, "torque");
   if ("reason" in transport) return transport;
-  const onboarding = setting("torque:onboardingTimeoutSeconds") ?? String(DEFAULT_ONBOARDING_TIMEOUT_SECONDS);
-  if (!(Number(onboarding) > 0)) {
-    return {
-      property: "torque:onboardingTimeoutSeconds",
-      reason: `torque:onboardingTimeoutSeconds must be a positive number, not "${onboarding}"; fix it with \`pulumi config set torque:onboardingTimeoutSeconds <number>\`.`,
-    };
-  }
-  const url = setting("torque:url", "TORQUE_URL", "TORQUE_HOST", "TORQUE_HOSTNAME") ?? DEFAULT_TORQUE_URL;
-  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: Number(onboarding) * 1000 };
+  const onboarding = positiveSetting(ctx, "torqueOnboardingTimeoutSeconds") ?? DEFAULT_ONBOARDING_TIMEOUT_SECONDS;
+  if (typeof onboarding === "object") return onboarding;
+  const url = ctx.setting("torqueUrl") ?? DEFAULT_TORQUE_URL;
+  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: onboarding * 1000 };
 }
 
-export function requireTorqueSettings(): TorqueSettings {
-  const settings = torqueSettings();
-  if ("reason" in settings) throw new ProviderError(settings.reason);
-  return settings;
+/** The configuration's Torque client (one per configuration: its connections and list caches are shared by its calls). */
+export function torqueClient(ctx: Context): TorqueClient {
+  return ctx.once("torque", () => {
+    const settings = torqueSettings(ctx);
+    if ("reason" in settings) throw new ProviderError(settings.reason);
+    return new TorqueClient(settings);
+  });
 }

@@ -61,9 +61,9 @@ async function failures(news: Record<string, unknown>): Promise<[string, string]
 
 describe("check: one way to connect, and where the repository may lie", () => {
   test.each([
-    ["none of credential, credentialName, token and provider", {}, "token", /exactly one of credential, credentialName, token and provider \(none is set\)/],
-    ["a provider and a token", { providerId: "p-1", providerBaseUrl: "http://git.example.com/", token: "glpat-x" }, "token", /provider and token are set/],
-    ["a provider and credentialName", { providerId: "p-1", providerBaseUrl: "http://git.example.com/", credentialName: "c" }, "credentialName", /provider and credentialName are set/],
+    ["none of credential, credentialName, token and repositoryProvider", {}, "token", /exactly one of credential, credentialName, token and repositoryProvider \(none is set\)/],
+    ["a provider and a token", { providerId: "p-1", providerBaseUrl: "http://git.example.com/", token: "glpat-x" }, "token", /repositoryProvider and token are set/],
+    ["a provider and credentialName", { providerId: "p-1", providerBaseUrl: "http://git.example.com/", credentialName: "c" }, "credentialName", /repositoryProvider and credentialName are set/],
     ["a credential and a token", { storedCredentialName: "c", storedCredentialSpace: SPACE, token: "glpat-x" }, "credential", /token and credential are set/],
     ["a credential and credentialName", { storedCredentialName: "c", storedCredentialSpace: SPACE, credentialName: "c" }, "credentialName", /credential and credentialName are set/],
   ])("%s is one failure, and nothing is sent", async (_what, extra, property, reason) => {

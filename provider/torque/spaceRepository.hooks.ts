@@ -8,7 +8,8 @@ import { isUnder, sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import { credentialBody, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { parseSpaceScopedId } from "./inputs";
-import { requireTorqueSettings, torqueSettings } from "./settings";
+import { torqueClient, torqueSettings } from "./settings";
+import type { Context } from "../core/context";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
 const known = (value: unknown) => value !== undefined && !containsUnknown(value);
@@ -65,9 +66,9 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
 }
 
 /** `fresh`: from a list asked for now, not the one this process may share. */
-async function readRepository(id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
+async function readRepository(ctx: Context, id: string, props: Partial<State>, fresh: boolean): Promise<State | undefined> {
   const { space, name } = parseId(id);
-  const record = (await new TorqueClient(requireTorqueSettings()).listSpaceRepositories(space, fresh)).get(name);
+  const record = (await torqueClient(ctx).listSpaceRepositories(space, fresh)).get(name);
   return record && stateOf(space, record, props);
 }
 
@@ -75,7 +76,7 @@ const hooks: Hooks<Args, State> = {
   validate(inputs) {
     const failures: CheckFailure[] = [];
     const ways = [
-      inputs.providerId !== undefined && "provider",
+      inputs.providerId !== undefined && "repositoryProvider",
       inputs.token !== undefined && "token",
       inputs.storedCredentialName !== undefined && "credential",
       inputs.credentialName !== undefined && inputs.token === undefined && "credentialName",
@@ -83,7 +84,7 @@ const hooks: Hooks<Args, State> = {
     if (ways.length !== 1) {
       failures.push({
         property: ways[1] ?? "token",
-        reason: `give exactly one of credential, credentialName, token and provider (${ways.length === 0 ? "none is set" : `${ways.join(" and ")} are set`}): a stored credential, the repository's own token (credentialName then names the credential Torque stores it under), or a provider that covers the URL.`,
+        reason: `give exactly one of credential, credentialName, token and repositoryProvider (${ways.length === 0 ? "none is set" : `${ways.join(" and ")} are set`}): a stored credential, the repository's own token (credentialName then names the credential Torque stores it under), or a provider that covers the URL.`,
       });
     }
     const { space, storedCredentialSpace, storedCredentialName } = inputs;
@@ -117,14 +118,14 @@ const hooks: Hooks<Args, State> = {
     };
   },
 
-  async preflight(inputs, olds) {
-    const settings = torqueSettings();
+  async preflight(ctx, inputs, olds) {
+    const settings = torqueSettings(ctx);
     if ("reason" in settings) return [settings];
     const { repositoryUrl, preflight = "strict" } = inputs;
     const root = inputs.providerBaseUrl ?? inputs.storedCredentialGitlabUrl;
     const token = tokenOf(inputs);
     if (preflight === "off" || !known(repositoryUrl) || !known(token) || (root !== undefined && !known(root))) return [];
-    const result = await checkGitLab({
+    const result = await checkGitLab(ctx, {
       roots: root ? [root] : candidateRoots(repositoryUrl!),
       rootProperty: "repositoryUrl",
       token: token!,
@@ -136,8 +137,8 @@ const hooks: Hooks<Args, State> = {
     return applyMode(preflight, result);
   },
 
-  async create(args) {
-    const client = new TorqueClient(requireTorqueSettings());
+  async create(ctx, args) {
+    const client = torqueClient(ctx);
     const id = `${args.space}/${args.repositoryName}`;
     const sent = body(args);
     // An onboarding call that fails ambiguously (a timeout: onboarding is slow) may have
@@ -158,12 +159,12 @@ const hooks: Hooks<Args, State> = {
     return { id, outs: await connected(client, id, args) };
   },
 
-  read: (id, props) => readRepository(id, props, false),
-  readOne: (id, props) => readRepository(id, props, true),
+  read: (ctx, id, props) => readRepository(ctx, id, props, false),
+  readOne: (ctx, id, props) => readRepository(ctx, id, props, true),
 
-  async update(id, olds, news) {
+  async update(ctx, id, olds, news) {
     const { space, name } = parseId(id);
-    const client = new TorqueClient(requireTorqueSettings());
+    const client = torqueClient(ctx);
     await switchCredential(client, space, olds, news);
     const { credential_name, agents, use_all_agents } = body(news);
     const patch = { credential_name, agents, use_all_agents };
@@ -178,9 +179,9 @@ const hooks: Hooks<Args, State> = {
 
   ready: (state) => state.status === "Connected",
 
-  async delete(id, props) {
+  async delete(ctx, id, props) {
     const { space, name } = parseId(id);
-    const client = new TorqueClient(requireTorqueSettings());
+    const client = torqueClient(ctx);
     await client.deleteSpaceRepository(space, name);
     // The credential Torque stored for the repository's own token: a token must not outlive its repository.
     if (ownsCredential(props)) await client.deleteCredential(space, props.credentialName!);
@@ -192,9 +193,9 @@ function tokenOf(inputs: Partial<Args>): string | undefined {
   return inputs.token ?? inputs.storedCredentialToken ?? inputs.providerToken;
 }
 
-/** With its own token, the repository's credential was stored for it (by Torque, or by an update). */
+/** With its own token, the repository's credential was stored for it (by Torque, or by an update); not after an import, whose token is unknown (""). */
 function ownsCredential(state: Partial<Args>): boolean {
-  return state.token !== undefined && state.credentialName !== undefined;
+  return Boolean(state.token) && state.credentialName !== undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { nameInput, secretInput } from "../core/inputs";
 import type { Args, ResourceSpec, State } from "../core/spec";
 import { urlInput } from "../core/url";
-import { localPreflightInputs, torqueName } from "./inputs";
+import { localPreflightInputs, parseSpaceScopedId, torqueName } from "./inputs";
 
 const REPLACED_FIRST =
   "A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).";
@@ -28,9 +28,9 @@ export const spaceRepositorySpec = {
     storedCredentialSpace: z.string().optional().describe("Set by `credential`: its space, which must be the repository's."),
     storedCredentialToken: secretInput("Set by `credential`: its GitLab token, used only by the preview-time connectivity test.").optional(),
     storedCredentialGitlabUrl: z.string().optional().describe("Set by `credential`: its gitlabUrl, to check at preview that the repository lies under it."),
-    providerId: z.string().min(1).optional().describe("Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository."),
-    providerBaseUrl: z.string().optional().describe("Set by `provider`: its baseUrl, to check at preview that the repository lies under it."),
-    providerToken: secretInput("Set by `provider`: its GitLab token, used only by the preview-time connectivity test.").optional(),
+    providerId: z.string().min(1).optional().describe("Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository."),
+    providerBaseUrl: z.string().optional().describe("Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it."),
+    providerToken: secretInput("Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.").optional(),
     agents: z.array(nameInput({ max: 100 })).default([]).describe(`Agents the space uses for this repository. Order does not matter. ${IN_PLACE}`),
     useAllAgents: z.boolean().optional().describe(`Use every agent of the space. Default: true when agents is empty. ${IN_PLACE}`),
     eacAutoRegistration: z.boolean().default(false).describe(`Let Torque register environment-as-code files it finds in the repository. ${REPLACED_FIRST}`),
@@ -67,11 +67,16 @@ export const spaceRepositorySpec = {
       resource: "torque:GitCredential",
       description: `A torque.GitCredential of the same space: the repository connects with it (its name is sent as credentialName), and preview tests its token against repositoryUrl. Rotating its token rotates it in place; the repository stays connected. Switching to another credential updates the repository in place.`,
       sets: { storedCredentialName: "name", storedCredentialSpace: "space", storedCredentialToken: "token", storedCredentialGitlabUrl: "gitlabUrl" },
+      fromId: (id) => {
+        const { space, name } = parseSpaceScopedId(id, "git credential");
+        return { storedCredentialSpace: space, storedCredentialName: name };
+      },
     },
-    provider: {
+    repositoryProvider: {
       resource: "torque:RepositoryProvider",
       description: `The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). ${IN_PLACE}`,
       sets: { providerId: "providerId", providerBaseUrl: "baseUrl", providerToken: "token" },
+      fromId: (id) => ({ providerId: id }),
     },
   },
 } satisfies ResourceSpec;

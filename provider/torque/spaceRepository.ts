@@ -14,6 +14,8 @@ export type SpaceRepositoryArgs = Omit<WireArgs, SetByReferences> & {
   /** A credential stored in the same space: the repository connects with it. */
   credential?: GitCredential;
   /** The repository provider whose base URL covers this repository: no token of its own is needed. */
+  repositoryProvider?: RepositoryProvider;
+  /** @deprecated Use `repositoryProvider`: `provider` is also a resource option in every Pulumi language. */
   provider?: RepositoryProvider;
 };
 
@@ -22,6 +24,7 @@ export interface SpaceRepository extends OutputProps<SpaceRepositoryState> {}
 /** A GitLab repository connected to a Torque space. */
 export class SpaceRepository extends SpecResource {
   constructor(name: string, args: SpaceRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, spaceRepositorySpec, name, args, opts);
+    const { provider: deprecated, ...rest } = args;
+    super(provider, spaceRepositorySpec, name, { repositoryProvider: deprecated, ...rest }, opts);
   }
 }

@@ -7,8 +7,7 @@
  */
 import * as vm from "node:vm";
 import fc from "fast-check";
-import type * as pulumi from "@pulumi/pulumi";
-import { setStackConfig, TransportSettings } from "../../provider/core/config";
+import { Context, stackConfigContext, TransportSettings } from "../../provider/core/context";
 import { ProviderError } from "../../provider/core/errors";
 import { rememberSecret, safeText } from "../../provider/core/secrets";
 import { EnosClient } from "../../provider/enos/client";
@@ -100,7 +99,6 @@ afterAll(async () => {
   realProcess.off("uncaughtException", onThrown);
   realProcess.off("unhandledRejection", onThrown);
   await server?.close();
-  setStackConfig({ get: () => undefined } as unknown as pulumi.dynamic.Config);
 });
 
 afterEach(() => {
@@ -112,6 +110,7 @@ afterEach(() => {
 });
 
 /** Stack config for run `n`: names no run shares, so that no cache answers in place of the server. */
+let ctx: Context;
 function configure(n: number): { gitlabToken: string } {
   const config: Record<string, string> = {
     "torque:url": `${server.url}/r${n}`,
@@ -128,7 +127,7 @@ function configure(n: number): { gitlabToken: string } {
     "gitlab:timeoutSeconds": String(TIMEOUT_S),
     "gitlab:maxResponseMegabytes": String(MAX_MB),
   };
-  setStackConfig({ get: (key: string) => config[key] } as unknown as pulumi.dynamic.Config);
+  ctx = stackConfigContext({ get: (key: string) => config[key] });
   const gitlabToken = `glpat-secret-${n}`;
   for (const secret of [config["torque:token"], config["enos:appSecret"], gitlabToken]) secrets.add(secret);
   // As the provider does with every secret input when it checks the inputs, before any call.
@@ -181,7 +180,7 @@ test("Torque client", () =>
     ),
     async (op, n) => {
     const { gitlabToken } = configure(n);
-    const torque = new TorqueClient(fast<TorqueSettings>(torqueSettings()));
+    const torque = new TorqueClient(fast<TorqueSettings>(torqueSettings(ctx)));
     const provider = { name: `p${n}`, type: "gitLabEnterprise" as const, details: { token: gitlabToken, base_url: "http://git/" }, repos: [] };
     const credential = credentialBody("space", `c${n}`, "hostile", gitlabToken);
     const repository = { repository_name: `r${n}`, repository_url: "http://git/x", token: gitlabToken, branch: "main", credential_name: `r${n}-token`, use_all_agents: true, agents: [], eac_auto_registration: false };
@@ -206,7 +205,7 @@ test("Torque client", () =>
 test("EnOS client", () =>
   property(fc.constantFrom("create", "get", "list", "update", "delete", "test"), async (op, n) => {
     const { gitlabToken } = configure(n);
-    const enos = new EnosClient(fast<EnosSettings>(enosSettings()));
+    const enos = new EnosClient(fast<EnosSettings>(enosSettings(ctx)));
     const body = { description: "d", connection: { gitUrl: "http://git/x/y", token: gitlabToken } };
     const operations = {
       create: () => enos.create({ name: `ds_${n}`, type: "GITLAB", ...body }),
@@ -225,7 +224,7 @@ test("GitLab connectivity check", () =>
     const token = `glpat-check-${n}`;
     secrets.add(token);
     const root = `${server.url}/gl${n}`;
-    const result: PreflightResult = await checkGitLab({ roots: [root, `${root}/sub`], rootProperty: "baseUrl", token, projects: [{ url: `${root}/group/project`, property: "repos[0]" }], target, full: true });
+    const result: PreflightResult = await checkGitLab(ctx, { roots: [root, `${root}/sub`], rootProperty: "baseUrl", token, projects: [{ url: `${root}/group/project`, property: "repos[0]" }], target, full: true });
     // Verdicts leave the provider through safeText (check failures, warnings in the log), as errors do when made.
     for (const failure of result.failures) expectClear(safeText(failure.reason), /GitLab|token|baseUrl|repos\[0\]/);
     for (const warning of result.warnings) for (const secret of secrets) expect(safeText(warning)).not.toContain(secret);

@@ -1,0 +1,47 @@
+import { Context, SETTING_NAMES, SETTINGS, SettingName } from "../core/context";
+import type { CheckFailure } from "../core/spec";
+import { containsUnknown } from "../core/unknown";
+
+type Props = Record<string, unknown>;
+
+/** Inputs of this package's provider: the settings, by name. The engine adds `version` and the like, which are not ours to judge. */
+export function providerInputs(props: Props): Partial<Record<SettingName, unknown>> {
+  return Object.fromEntries(SETTING_NAMES.filter((name) => props[name] !== undefined && props[name] !== null).map((name) => [name, props[name]]));
+}
+
+/** Type and range of each setting given; what needs the network (a token's worth) is judged when resources use it. */
+export function checkProviderInputs(inputs: Props): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [name, value] of Object.entries(providerInputs(inputs)) as [SettingName, unknown][]) {
+    if (containsUnknown(value)) continue;
+    const spec = SETTINGS[name];
+    if (spec.type === "number") {
+      const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      if (!(Number.isFinite(number) && number > 0)) failures.push({ property: name, reason: `${name} must be a positive number; set it to a number of ${name.endsWith("Megabytes") ? "megabytes" : name.endsWith("Seconds") ? "seconds" : "requests"}, such as ${spec.default}.` });
+    } else if (typeof value !== "string") {
+      failures.push({ property: name, reason: `${name} must be a string; set it to ${spec.description.replace(/\.$/, "").toLowerCase()}.` });
+    }
+  }
+  return failures;
+}
+
+/** Settings that name the account or organization: another value is another place, so the provider (and its resources) is replaced. */
+export const PLACE_SETTINGS: SettingName[] = ["torqueUrl", "enosApiGateway", "enosOrgId"];
+
+/**
+ * The configuration of one provider instance, from what Configure hands over: stack config
+ * `gitlab-sources:*` for the default provider, the inputs of an explicit one. A value not
+ * known yet (an output of a resource still to be created, at preview) makes it partial.
+ */
+export function providerContext(args: Props, explicit: boolean): Context {
+  const inputs = providerInputs(args);
+  const partial = containsUnknown(Object.values(inputs));
+  return new Context(
+    (name) => {
+      const value = inputs[name];
+      return value === undefined || containsUnknown(value) ? undefined : String(value);
+    },
+    (name) => (explicit ? { key: name, input: true } : { key: `gitlab-sources:${name}`, input: false }),
+    partial,
+  );
+}
