@@ -11,22 +11,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The provider of gitlab-sources.
+// The provider for one Torque account and one EnOS organization. Every setting also falls back to its environment variable; explicit providers let one stack use several accounts.
 type Provider struct {
 	pulumi.ProviderResourceState
-
-	// EnOS API gateway.
-	EnosApiGateway pulumi.StringPtrOutput `pulumi:"enosApiGateway"`
-	// EnOS app key.
-	EnosAppKey pulumi.StringPtrOutput `pulumi:"enosAppKey"`
-	// EnOS app secret.
-	EnosAppSecret pulumi.StringPtrOutput `pulumi:"enosAppSecret"`
-	// EnOS org id.
-	EnosOrgId pulumi.StringPtrOutput `pulumi:"enosOrgId"`
-	// Torque API token. Env TORQUE_TOKEN.
-	TorqueToken pulumi.StringPtrOutput `pulumi:"torqueToken"`
-	// Torque account URL. Env TORQUE_URL.
-	TorqueUrl pulumi.StringPtrOutput `pulumi:"torqueUrl"`
 }
 
 // NewProvider registers a new resource with the given unique name, arguments, and options.
@@ -42,11 +29,6 @@ func NewProvider(ctx *pulumi.Context,
 	if args.TorqueToken != nil {
 		args.TorqueToken = pulumi.ToSecret(args.TorqueToken).(pulumi.StringPtrInput)
 	}
-	secrets := pulumi.AdditionalSecretOutputs([]string{
-		"enosAppSecret",
-		"torqueToken",
-	})
-	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Provider
 	err := ctx.RegisterResource("pulumi:providers:gitlab-sources", name, args, &resource, opts...)
@@ -57,37 +39,89 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// EnOS API gateway.
+	// EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY.
 	EnosApiGateway *string `pulumi:"enosApiGateway"`
-	// EnOS app key.
+	// EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
 	EnosAppKey *string `pulumi:"enosAppKey"`
-	// EnOS app secret.
+	// EnOS application secret key. Environment: ENOS_APP_SECRET.
 	EnosAppSecret *string `pulumi:"enosAppSecret"`
-	// EnOS org id.
+	// PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
+	EnosCaBundle *string `pulumi:"enosCaBundle"`
+	// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	EnosMaxConcurrency *float64 `pulumi:"enosMaxConcurrency"`
+	// Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
+	EnosMaxResponseMegabytes *float64 `pulumi:"enosMaxResponseMegabytes"`
+	// EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
 	EnosOrgId *string `pulumi:"enosOrgId"`
-	// x
-	TorqueTimeoutSeconds *int `pulumi:"torqueTimeoutSeconds"`
-	// Torque API token. Env TORQUE_TOKEN.
+	// Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
+	EnosServicePath *string `pulumi:"enosServicePath"`
+	// Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
+	EnosTimeoutSeconds *float64 `pulumi:"enosTimeoutSeconds"`
+	// PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
+	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
+	// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	GitlabMaxConcurrency *float64 `pulumi:"gitlabMaxConcurrency"`
+	// Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
+	GitlabMaxResponseMegabytes *float64 `pulumi:"gitlabMaxResponseMegabytes"`
+	// Time the connectivity test's GitLab requests may take, retries included. Default: 10.
+	GitlabTimeoutSeconds *float64 `pulumi:"gitlabTimeoutSeconds"`
+	// PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
+	TorqueCaBundle *string `pulumi:"torqueCaBundle"`
+	// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	TorqueMaxConcurrency *float64 `pulumi:"torqueMaxConcurrency"`
+	// Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
+	TorqueMaxResponseMegabytes *float64 `pulumi:"torqueMaxResponseMegabytes"`
+	// Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
+	TorqueOnboardingTimeoutSeconds *float64 `pulumi:"torqueOnboardingTimeoutSeconds"`
+	// Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
+	TorqueTimeoutSeconds *float64 `pulumi:"torqueTimeoutSeconds"`
+	// Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN.
 	TorqueToken *string `pulumi:"torqueToken"`
-	// Torque account URL. Env TORQUE_URL.
+	// Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io.
 	TorqueUrl *string `pulumi:"torqueUrl"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// EnOS API gateway.
+	// EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY.
 	EnosApiGateway pulumi.StringPtrInput
-	// EnOS app key.
+	// EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
 	EnosAppKey pulumi.StringPtrInput
-	// EnOS app secret.
+	// EnOS application secret key. Environment: ENOS_APP_SECRET.
 	EnosAppSecret pulumi.StringPtrInput
-	// EnOS org id.
+	// PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
+	EnosCaBundle pulumi.StringPtrInput
+	// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	EnosMaxConcurrency pulumi.Float64PtrInput
+	// Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
+	EnosMaxResponseMegabytes pulumi.Float64PtrInput
+	// EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
 	EnosOrgId pulumi.StringPtrInput
-	// x
-	TorqueTimeoutSeconds pulumi.IntPtrInput
-	// Torque API token. Env TORQUE_TOKEN.
+	// Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
+	EnosServicePath pulumi.StringPtrInput
+	// Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
+	EnosTimeoutSeconds pulumi.Float64PtrInput
+	// PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
+	GitlabCaBundle pulumi.StringPtrInput
+	// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	GitlabMaxConcurrency pulumi.Float64PtrInput
+	// Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
+	GitlabMaxResponseMegabytes pulumi.Float64PtrInput
+	// Time the connectivity test's GitLab requests may take, retries included. Default: 10.
+	GitlabTimeoutSeconds pulumi.Float64PtrInput
+	// PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
+	TorqueCaBundle pulumi.StringPtrInput
+	// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	TorqueMaxConcurrency pulumi.Float64PtrInput
+	// Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
+	TorqueMaxResponseMegabytes pulumi.Float64PtrInput
+	// Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
+	TorqueOnboardingTimeoutSeconds pulumi.Float64PtrInput
+	// Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
+	TorqueTimeoutSeconds pulumi.Float64PtrInput
+	// Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN.
 	TorqueToken pulumi.StringPtrInput
-	// Torque account URL. Env TORQUE_URL.
+	// Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io.
 	TorqueUrl pulumi.StringPtrInput
 }
 
@@ -126,36 +160,6 @@ func (o ProviderOutput) ToProviderOutput() ProviderOutput {
 
 func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) ProviderOutput {
 	return o
-}
-
-// EnOS API gateway.
-func (o ProviderOutput) EnosApiGateway() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.EnosApiGateway }).(pulumi.StringPtrOutput)
-}
-
-// EnOS app key.
-func (o ProviderOutput) EnosAppKey() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.EnosAppKey }).(pulumi.StringPtrOutput)
-}
-
-// EnOS app secret.
-func (o ProviderOutput) EnosAppSecret() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.EnosAppSecret }).(pulumi.StringPtrOutput)
-}
-
-// EnOS org id.
-func (o ProviderOutput) EnosOrgId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.EnosOrgId }).(pulumi.StringPtrOutput)
-}
-
-// Torque API token. Env TORQUE_TOKEN.
-func (o ProviderOutput) TorqueToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.TorqueToken }).(pulumi.StringPtrOutput)
-}
-
-// Torque account URL. Env TORQUE_URL.
-func (o ProviderOutput) TorqueUrl() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.TorqueUrl }).(pulumi.StringPtrOutput)
 }
 
 func init() {

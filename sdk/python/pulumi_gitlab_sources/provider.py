@@ -22,20 +22,46 @@ class ProviderArgs:
                  enos_api_gateway: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_key: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 enos_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
                  enos_org_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 enos_service_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 gitlab_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 torque_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_onboarding_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  torque_token: pulumi.Input[Optional[_builtins.str]] = None,
                  torque_url: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] enos_api_gateway: EnOS API gateway.
-        :param pulumi.Input[_builtins.str] enos_app_key: EnOS app key.
-        :param pulumi.Input[_builtins.str] enos_app_secret: EnOS app secret.
-        :param pulumi.Input[_builtins.str] enos_org_id: EnOS org id.
-        :param pulumi.Input[_builtins.int] torque_timeout_seconds: x
-        :param pulumi.Input[_builtins.str] torque_token: Torque API token. Env TORQUE_TOKEN.
-        :param pulumi.Input[_builtins.str] torque_url: Torque account URL. Env TORQUE_URL.
+        :param pulumi.Input[_builtins.str] enos_api_gateway: EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY.
+        :param pulumi.Input[_builtins.str] enos_app_key: EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
+        :param pulumi.Input[_builtins.str] enos_app_secret: EnOS application secret key. Environment: ENOS_APP_SECRET.
+        :param pulumi.Input[_builtins.str] enos_ca_bundle: PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] enos_max_response_megabytes: Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.str] enos_org_id: EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
+        :param pulumi.Input[_builtins.str] enos_service_path: Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
+        :param pulumi.Input[_builtins.float] enos_timeout_seconds: Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] gitlab_max_response_megabytes: Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.float] gitlab_timeout_seconds: Time the connectivity test's GitLab requests may take, retries included. Default: 10.
+        :param pulumi.Input[_builtins.str] torque_ca_bundle: PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] torque_max_response_megabytes: Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.float] torque_onboarding_timeout_seconds: Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
+        :param pulumi.Input[_builtins.float] torque_timeout_seconds: Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
+        :param pulumi.Input[_builtins.str] torque_token: Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN.
+        :param pulumi.Input[_builtins.str] torque_url: Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io.
         """
         if enos_api_gateway is not None:
             pulumi.set(__self__, "enos_api_gateway", enos_api_gateway)
@@ -43,8 +69,34 @@ class ProviderArgs:
             pulumi.set(__self__, "enos_app_key", enos_app_key)
         if enos_app_secret is not None:
             pulumi.set(__self__, "enos_app_secret", enos_app_secret)
+        if enos_ca_bundle is not None:
+            pulumi.set(__self__, "enos_ca_bundle", enos_ca_bundle)
+        if enos_max_concurrency is not None:
+            pulumi.set(__self__, "enos_max_concurrency", enos_max_concurrency)
+        if enos_max_response_megabytes is not None:
+            pulumi.set(__self__, "enos_max_response_megabytes", enos_max_response_megabytes)
         if enos_org_id is not None:
             pulumi.set(__self__, "enos_org_id", enos_org_id)
+        if enos_service_path is not None:
+            pulumi.set(__self__, "enos_service_path", enos_service_path)
+        if enos_timeout_seconds is not None:
+            pulumi.set(__self__, "enos_timeout_seconds", enos_timeout_seconds)
+        if gitlab_ca_bundle is not None:
+            pulumi.set(__self__, "gitlab_ca_bundle", gitlab_ca_bundle)
+        if gitlab_max_concurrency is not None:
+            pulumi.set(__self__, "gitlab_max_concurrency", gitlab_max_concurrency)
+        if gitlab_max_response_megabytes is not None:
+            pulumi.set(__self__, "gitlab_max_response_megabytes", gitlab_max_response_megabytes)
+        if gitlab_timeout_seconds is not None:
+            pulumi.set(__self__, "gitlab_timeout_seconds", gitlab_timeout_seconds)
+        if torque_ca_bundle is not None:
+            pulumi.set(__self__, "torque_ca_bundle", torque_ca_bundle)
+        if torque_max_concurrency is not None:
+            pulumi.set(__self__, "torque_max_concurrency", torque_max_concurrency)
+        if torque_max_response_megabytes is not None:
+            pulumi.set(__self__, "torque_max_response_megabytes", torque_max_response_megabytes)
+        if torque_onboarding_timeout_seconds is not None:
+            pulumi.set(__self__, "torque_onboarding_timeout_seconds", torque_onboarding_timeout_seconds)
         if torque_timeout_seconds is not None:
             pulumi.set(__self__, "torque_timeout_seconds", torque_timeout_seconds)
         if torque_token is not None:
@@ -56,7 +108,7 @@ class ProviderArgs:
     @pulumi.getter(name="enosApiGateway")
     def enos_api_gateway(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        EnOS API gateway.
+        EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY.
         """
         return pulumi.get(self, "enos_api_gateway")
 
@@ -68,7 +120,7 @@ class ProviderArgs:
     @pulumi.getter(name="enosAppKey")
     def enos_app_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        EnOS app key.
+        EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
         """
         return pulumi.get(self, "enos_app_key")
 
@@ -80,7 +132,7 @@ class ProviderArgs:
     @pulumi.getter(name="enosAppSecret")
     def enos_app_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        EnOS app secret.
+        EnOS application secret key. Environment: ENOS_APP_SECRET.
         """
         return pulumi.get(self, "enos_app_secret")
 
@@ -89,10 +141,46 @@ class ProviderArgs:
         pulumi.set(self, "enos_app_secret", value)
 
     @_builtins.property
+    @pulumi.getter(name="enosCaBundle")
+    def enos_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
+        """
+        return pulumi.get(self, "enos_ca_bundle")
+
+    @enos_ca_bundle.setter
+    def enos_ca_bundle(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "enos_ca_bundle", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enosMaxConcurrency")
+    def enos_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        """
+        return pulumi.get(self, "enos_max_concurrency")
+
+    @enos_max_concurrency.setter
+    def enos_max_concurrency(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "enos_max_concurrency", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enosMaxResponseMegabytes")
+    def enos_max_response_megabytes(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
+        """
+        return pulumi.get(self, "enos_max_response_megabytes")
+
+    @enos_max_response_megabytes.setter
+    def enos_max_response_megabytes(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "enos_max_response_megabytes", value)
+
+    @_builtins.property
     @pulumi.getter(name="enosOrgId")
     def enos_org_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        EnOS org id.
+        EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
         """
         return pulumi.get(self, "enos_org_id")
 
@@ -101,22 +189,142 @@ class ProviderArgs:
         pulumi.set(self, "enos_org_id", value)
 
     @_builtins.property
-    @pulumi.getter(name="torqueTimeoutSeconds")
-    def torque_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    @pulumi.getter(name="enosServicePath")
+    def enos_service_path(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        x
+        Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
+        """
+        return pulumi.get(self, "enos_service_path")
+
+    @enos_service_path.setter
+    def enos_service_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "enos_service_path", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enosTimeoutSeconds")
+    def enos_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
+        """
+        return pulumi.get(self, "enos_timeout_seconds")
+
+    @enos_timeout_seconds.setter
+    def enos_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "enos_timeout_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gitlabCaBundle")
+    def gitlab_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
+        """
+        return pulumi.get(self, "gitlab_ca_bundle")
+
+    @gitlab_ca_bundle.setter
+    def gitlab_ca_bundle(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gitlab_ca_bundle", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gitlabMaxConcurrency")
+    def gitlab_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        """
+        return pulumi.get(self, "gitlab_max_concurrency")
+
+    @gitlab_max_concurrency.setter
+    def gitlab_max_concurrency(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "gitlab_max_concurrency", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gitlabMaxResponseMegabytes")
+    def gitlab_max_response_megabytes(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
+        """
+        return pulumi.get(self, "gitlab_max_response_megabytes")
+
+    @gitlab_max_response_megabytes.setter
+    def gitlab_max_response_megabytes(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "gitlab_max_response_megabytes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gitlabTimeoutSeconds")
+    def gitlab_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Time the connectivity test's GitLab requests may take, retries included. Default: 10.
+        """
+        return pulumi.get(self, "gitlab_timeout_seconds")
+
+    @gitlab_timeout_seconds.setter
+    def gitlab_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "gitlab_timeout_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="torqueCaBundle")
+    def torque_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
+        """
+        return pulumi.get(self, "torque_ca_bundle")
+
+    @torque_ca_bundle.setter
+    def torque_ca_bundle(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "torque_ca_bundle", value)
+
+    @_builtins.property
+    @pulumi.getter(name="torqueMaxConcurrency")
+    def torque_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        """
+        return pulumi.get(self, "torque_max_concurrency")
+
+    @torque_max_concurrency.setter
+    def torque_max_concurrency(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "torque_max_concurrency", value)
+
+    @_builtins.property
+    @pulumi.getter(name="torqueMaxResponseMegabytes")
+    def torque_max_response_megabytes(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
+        """
+        return pulumi.get(self, "torque_max_response_megabytes")
+
+    @torque_max_response_megabytes.setter
+    def torque_max_response_megabytes(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "torque_max_response_megabytes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="torqueOnboardingTimeoutSeconds")
+    def torque_onboarding_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
+        """
+        return pulumi.get(self, "torque_onboarding_timeout_seconds")
+
+    @torque_onboarding_timeout_seconds.setter
+    def torque_onboarding_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "torque_onboarding_timeout_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="torqueTimeoutSeconds")
+    def torque_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
         """
         return pulumi.get(self, "torque_timeout_seconds")
 
     @torque_timeout_seconds.setter
-    def torque_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def torque_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "torque_timeout_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="torqueToken")
     def torque_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Torque API token. Env TORQUE_TOKEN.
+        Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN.
         """
         return pulumi.get(self, "torque_token")
 
@@ -128,7 +336,7 @@ class ProviderArgs:
     @pulumi.getter(name="torqueUrl")
     def torque_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Torque account URL. Env TORQUE_URL.
+        Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io.
         """
         return pulumi.get(self, "torque_url")
 
@@ -146,23 +354,49 @@ class Provider(pulumi.ProviderResource):
                  enos_api_gateway: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_key: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 enos_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
                  enos_org_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 enos_service_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 gitlab_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 torque_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_onboarding_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  torque_token: pulumi.Input[Optional[_builtins.str]] = None,
                  torque_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        The provider of gitlab-sources.
+        The provider for one Torque account and one EnOS organization. Every setting also falls back to its environment variable; explicit providers let one stack use several accounts.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] enos_api_gateway: EnOS API gateway.
-        :param pulumi.Input[_builtins.str] enos_app_key: EnOS app key.
-        :param pulumi.Input[_builtins.str] enos_app_secret: EnOS app secret.
-        :param pulumi.Input[_builtins.str] enos_org_id: EnOS org id.
-        :param pulumi.Input[_builtins.int] torque_timeout_seconds: x
-        :param pulumi.Input[_builtins.str] torque_token: Torque API token. Env TORQUE_TOKEN.
-        :param pulumi.Input[_builtins.str] torque_url: Torque account URL. Env TORQUE_URL.
+        :param pulumi.Input[_builtins.str] enos_api_gateway: EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY.
+        :param pulumi.Input[_builtins.str] enos_app_key: EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
+        :param pulumi.Input[_builtins.str] enos_app_secret: EnOS application secret key. Environment: ENOS_APP_SECRET.
+        :param pulumi.Input[_builtins.str] enos_ca_bundle: PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] enos_max_response_megabytes: Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.str] enos_org_id: EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
+        :param pulumi.Input[_builtins.str] enos_service_path: Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
+        :param pulumi.Input[_builtins.float] enos_timeout_seconds: Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] gitlab_max_response_megabytes: Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.float] gitlab_timeout_seconds: Time the connectivity test's GitLab requests may take, retries included. Default: 10.
+        :param pulumi.Input[_builtins.str] torque_ca_bundle: PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
+        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] torque_max_response_megabytes: Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
+        :param pulumi.Input[_builtins.float] torque_onboarding_timeout_seconds: Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
+        :param pulumi.Input[_builtins.float] torque_timeout_seconds: Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
+        :param pulumi.Input[_builtins.str] torque_token: Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN.
+        :param pulumi.Input[_builtins.str] torque_url: Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io.
         """
         ...
     @overload
@@ -171,7 +405,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The provider of gitlab-sources.
+        The provider for one Torque account and one EnOS organization. Every setting also falls back to its environment variable; explicit providers let one stack use several accounts.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.
@@ -191,8 +425,21 @@ class Provider(pulumi.ProviderResource):
                  enos_api_gateway: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_key: pulumi.Input[Optional[_builtins.str]] = None,
                  enos_app_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 enos_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
                  enos_org_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 enos_service_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 enos_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 gitlab_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 gitlab_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 torque_max_concurrency: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_max_response_megabytes: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_onboarding_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 torque_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  torque_token: pulumi.Input[Optional[_builtins.str]] = None,
                  torque_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -207,63 +454,26 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["enos_api_gateway"] = enos_api_gateway
             __props__.__dict__["enos_app_key"] = enos_app_key
             __props__.__dict__["enos_app_secret"] = None if enos_app_secret is None else pulumi.Output.secret(enos_app_secret)
+            __props__.__dict__["enos_ca_bundle"] = enos_ca_bundle
+            __props__.__dict__["enos_max_concurrency"] = pulumi.Output.from_input(enos_max_concurrency).apply(pulumi.runtime.to_json) if enos_max_concurrency is not None else None
+            __props__.__dict__["enos_max_response_megabytes"] = pulumi.Output.from_input(enos_max_response_megabytes).apply(pulumi.runtime.to_json) if enos_max_response_megabytes is not None else None
             __props__.__dict__["enos_org_id"] = enos_org_id
+            __props__.__dict__["enos_service_path"] = enos_service_path
+            __props__.__dict__["enos_timeout_seconds"] = pulumi.Output.from_input(enos_timeout_seconds).apply(pulumi.runtime.to_json) if enos_timeout_seconds is not None else None
+            __props__.__dict__["gitlab_ca_bundle"] = gitlab_ca_bundle
+            __props__.__dict__["gitlab_max_concurrency"] = pulumi.Output.from_input(gitlab_max_concurrency).apply(pulumi.runtime.to_json) if gitlab_max_concurrency is not None else None
+            __props__.__dict__["gitlab_max_response_megabytes"] = pulumi.Output.from_input(gitlab_max_response_megabytes).apply(pulumi.runtime.to_json) if gitlab_max_response_megabytes is not None else None
+            __props__.__dict__["gitlab_timeout_seconds"] = pulumi.Output.from_input(gitlab_timeout_seconds).apply(pulumi.runtime.to_json) if gitlab_timeout_seconds is not None else None
+            __props__.__dict__["torque_ca_bundle"] = torque_ca_bundle
+            __props__.__dict__["torque_max_concurrency"] = pulumi.Output.from_input(torque_max_concurrency).apply(pulumi.runtime.to_json) if torque_max_concurrency is not None else None
+            __props__.__dict__["torque_max_response_megabytes"] = pulumi.Output.from_input(torque_max_response_megabytes).apply(pulumi.runtime.to_json) if torque_max_response_megabytes is not None else None
+            __props__.__dict__["torque_onboarding_timeout_seconds"] = pulumi.Output.from_input(torque_onboarding_timeout_seconds).apply(pulumi.runtime.to_json) if torque_onboarding_timeout_seconds is not None else None
             __props__.__dict__["torque_timeout_seconds"] = pulumi.Output.from_input(torque_timeout_seconds).apply(pulumi.runtime.to_json) if torque_timeout_seconds is not None else None
             __props__.__dict__["torque_token"] = None if torque_token is None else pulumi.Output.secret(torque_token)
             __props__.__dict__["torque_url"] = torque_url
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["enosAppSecret", "torqueToken"])
-        opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Provider, __self__).__init__(
             'gitlab-sources',
             resource_name,
             __props__,
             opts)
-
-    @_builtins.property
-    @pulumi.getter(name="enosApiGateway")
-    def enos_api_gateway(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        EnOS API gateway.
-        """
-        return pulumi.get(self, "enos_api_gateway")
-
-    @_builtins.property
-    @pulumi.getter(name="enosAppKey")
-    def enos_app_key(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        EnOS app key.
-        """
-        return pulumi.get(self, "enos_app_key")
-
-    @_builtins.property
-    @pulumi.getter(name="enosAppSecret")
-    def enos_app_secret(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        EnOS app secret.
-        """
-        return pulumi.get(self, "enos_app_secret")
-
-    @_builtins.property
-    @pulumi.getter(name="enosOrgId")
-    def enos_org_id(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        EnOS org id.
-        """
-        return pulumi.get(self, "enos_org_id")
-
-    @_builtins.property
-    @pulumi.getter(name="torqueToken")
-    def torque_token(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Torque API token. Env TORQUE_TOKEN.
-        """
-        return pulumi.get(self, "torque_token")
-
-    @_builtins.property
-    @pulumi.getter(name="torqueUrl")
-    def torque_url(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Torque account URL. Env TORQUE_URL.
-        """
-        return pulumi.get(self, "torque_url")
 

@@ -11,37 +11,102 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// EnOS API gateway.
+// EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY. Dynamic mode also reads enos:apiGateway.
 func GetEnosApiGateway(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:enosApiGateway")
 }
 
-// EnOS app key.
+// EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY. Dynamic mode also reads enos:appKey.
 func GetEnosAppKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:enosAppKey")
 }
 
-// EnOS app secret.
+// EnOS application secret key. Environment: ENOS_APP_SECRET. Dynamic mode also reads enos:appSecret.
 func GetEnosAppSecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:enosAppSecret")
 }
 
-// EnOS org id.
+// PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE. Dynamic mode also reads enos:caBundle.
+func GetEnosCaBundle(ctx *pulumi.Context) string {
+	return config.Get(ctx, "gitlab-sources:enosCaBundle")
+}
+
+// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+func GetEnosMaxConcurrency(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:enosMaxConcurrency")
+}
+
+// Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads enos:maxResponseMegabytes.
+func GetEnosMaxResponseMegabytes(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:enosMaxResponseMegabytes")
+}
+
+// EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID. Dynamic mode also reads enos:orgId.
 func GetEnosOrgId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:enosOrgId")
 }
 
-// x
-func GetTorqueTimeoutSeconds(ctx *pulumi.Context) int {
-	return config.GetInt(ctx, "gitlab-sources:torqueTimeoutSeconds")
+// Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0. Dynamic mode also reads enos:servicePath.
+func GetEnosServicePath(ctx *pulumi.Context) string {
+	return config.Get(ctx, "gitlab-sources:enosServicePath")
 }
 
-// Torque API token. Env TORQUE_TOKEN.
+// Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads enos:timeoutSeconds.
+func GetEnosTimeoutSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:enosTimeoutSeconds")
+}
+
+// PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE. Dynamic mode also reads gitlab:caBundle.
+func GetGitlabCaBundle(ctx *pulumi.Context) string {
+	return config.Get(ctx, "gitlab-sources:gitlabCaBundle")
+}
+
+// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+func GetGitlabMaxConcurrency(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:gitlabMaxConcurrency")
+}
+
+// Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads gitlab:maxResponseMegabytes.
+func GetGitlabMaxResponseMegabytes(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:gitlabMaxResponseMegabytes")
+}
+
+// Time the connectivity test's GitLab requests may take, retries included. Default: 10. Dynamic mode also reads gitlab:timeoutSeconds.
+func GetGitlabTimeoutSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:gitlabTimeoutSeconds")
+}
+
+// PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE. Dynamic mode also reads torque:caBundle.
+func GetTorqueCaBundle(ctx *pulumi.Context) string {
+	return config.Get(ctx, "gitlab-sources:torqueCaBundle")
+}
+
+// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+func GetTorqueMaxConcurrency(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:torqueMaxConcurrency")
+}
+
+// Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads torque:maxResponseMegabytes.
+func GetTorqueMaxResponseMegabytes(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:torqueMaxResponseMegabytes")
+}
+
+// Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120. Dynamic mode also reads torque:onboardingTimeoutSeconds.
+func GetTorqueOnboardingTimeoutSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:torqueOnboardingTimeoutSeconds")
+}
+
+// Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads torque:timeoutSeconds.
+func GetTorqueTimeoutSeconds(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "gitlab-sources:torqueTimeoutSeconds")
+}
+
+// Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN. Dynamic mode also reads torque:token.
 func GetTorqueToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:torqueToken")
 }
 
-// Torque account URL. Env TORQUE_URL.
+// Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io. Dynamic mode also reads torque:url.
 func GetTorqueUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:torqueUrl")
 }

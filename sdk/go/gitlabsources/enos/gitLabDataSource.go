@@ -15,7 +15,7 @@ import (
 
 // A GitLab project registered in EnOS Data Source Registration (type GitLab), from which EnOS deploys and hosts algorithm models.
 //
-// In state and URNs its type is `pulumi-nodejs:dynamic/enos:GitLabDataSource` (a dynamic resource).
+// As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/enos:GitLabDataSource`: the alias lets such a stack move to the plugin without replacing anything.
 type GitLabDataSource struct {
 	pulumi.CustomResourceState
 

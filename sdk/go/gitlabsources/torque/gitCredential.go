@@ -15,7 +15,7 @@ import (
 
 // A GitLab access token stored in a Torque space's credential store (type gitlabEnterprise), which space repositories of that space use by name: rotating the token here rotates it for all of them, in place.
 //
-// In state and URNs its type is `pulumi-nodejs:dynamic/torque:GitCredential` (a dynamic resource).
+// As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:GitCredential`: the alias lets such a stack move to the plugin without replacing anything.
 type GitCredential struct {
 	pulumi.CustomResourceState
 

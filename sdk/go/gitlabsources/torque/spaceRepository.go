@@ -15,7 +15,7 @@ import (
 
 // A GitLab repository connected to a Torque space as an asset repository: with a credential stored in the space (torque.GitCredential), with a token of its own, or through a registered repository provider.
 //
-// In state and URNs its type is `pulumi-nodejs:dynamic/torque:SpaceRepository` (a dynamic resource).
+// As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:SpaceRepository`: the alias lets such a stack move to the plugin without replacing anything.
 type SpaceRepository struct {
 	pulumi.CustomResourceState
 
@@ -31,11 +31,11 @@ type SpaceRepository struct {
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
 	Preflight gitlabsources.PreflightModeOutput `pulumi:"preflight"`
-	// Set by `provider`: its baseUrl, to check at preview that the repository lies under it.
+	// Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
 	ProviderBaseUrl pulumi.StringPtrOutput `pulumi:"providerBaseUrl"`
-	// Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository.
+	// Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
 	ProviderId pulumi.StringPtrOutput `pulumi:"providerId"`
-	// Set by `provider`: its GitLab token, used only by the preview-time connectivity test.
+	// Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
 	ProviderToken pulumi.StringPtrOutput `pulumi:"providerToken"`
 	// Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
 	RepositoryName pulumi.StringOutput `pulumi:"repositoryName"`
@@ -280,17 +280,17 @@ func (o SpaceRepositoryOutput) Preflight() gitlabsources.PreflightModeOutput {
 	return o.ApplyT(func(v *SpaceRepository) gitlabsources.PreflightModeOutput { return v.Preflight }).(gitlabsources.PreflightModeOutput)
 }
 
-// Set by `provider`: its baseUrl, to check at preview that the repository lies under it.
+// Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
 func (o SpaceRepositoryOutput) ProviderBaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderBaseUrl }).(pulumi.StringPtrOutput)
 }
 
-// Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository.
+// Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
 func (o SpaceRepositoryOutput) ProviderId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderId }).(pulumi.StringPtrOutput)
 }
 
-// Set by `provider`: its GitLab token, used only by the preview-time connectivity test.
+// Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
 func (o SpaceRepositoryOutput) ProviderToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderToken }).(pulumi.StringPtrOutput)
 }

@@ -16,36 +16,101 @@ from .. import _utilities
 
 enosApiGateway: Optional[str]
 """
-EnOS API gateway.
+EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY. Dynamic mode also reads enos:apiGateway.
 """
 
 enosAppKey: Optional[str]
 """
-EnOS app key.
+EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY. Dynamic mode also reads enos:appKey.
 """
 
 enosAppSecret: Optional[str]
 """
-EnOS app secret.
+EnOS application secret key. Environment: ENOS_APP_SECRET. Dynamic mode also reads enos:appSecret.
+"""
+
+enosCaBundle: Optional[str]
+"""
+PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE. Dynamic mode also reads enos:caBundle.
+"""
+
+enosMaxConcurrency: Optional[float]
+"""
+Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+"""
+
+enosMaxResponseMegabytes: Optional[float]
+"""
+Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads enos:maxResponseMegabytes.
 """
 
 enosOrgId: Optional[str]
 """
-EnOS org id.
+EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID. Dynamic mode also reads enos:orgId.
 """
 
-torqueTimeoutSeconds: Optional[int]
+enosServicePath: Optional[str]
 """
-x
+Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0. Dynamic mode also reads enos:servicePath.
+"""
+
+enosTimeoutSeconds: Optional[float]
+"""
+Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads enos:timeoutSeconds.
+"""
+
+gitlabCaBundle: Optional[str]
+"""
+PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE. Dynamic mode also reads gitlab:caBundle.
+"""
+
+gitlabMaxConcurrency: Optional[float]
+"""
+Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+"""
+
+gitlabMaxResponseMegabytes: Optional[float]
+"""
+Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads gitlab:maxResponseMegabytes.
+"""
+
+gitlabTimeoutSeconds: Optional[float]
+"""
+Time the connectivity test's GitLab requests may take, retries included. Default: 10. Dynamic mode also reads gitlab:timeoutSeconds.
+"""
+
+torqueCaBundle: Optional[str]
+"""
+PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE. Dynamic mode also reads torque:caBundle.
+"""
+
+torqueMaxConcurrency: Optional[float]
+"""
+Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+"""
+
+torqueMaxResponseMegabytes: Optional[float]
+"""
+Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads torque:maxResponseMegabytes.
+"""
+
+torqueOnboardingTimeoutSeconds: Optional[float]
+"""
+Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120. Dynamic mode also reads torque:onboardingTimeoutSeconds.
+"""
+
+torqueTimeoutSeconds: Optional[float]
+"""
+Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads torque:timeoutSeconds.
 """
 
 torqueToken: Optional[str]
 """
-Torque API token. Env TORQUE_TOKEN.
+Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN. Dynamic mode also reads torque:token.
 """
 
 torqueUrl: Optional[str]
 """
-Torque account URL. Env TORQUE_URL.
+Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io. Dynamic mode also reads torque:url.
 """
 

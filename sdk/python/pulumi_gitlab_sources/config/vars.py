@@ -23,49 +23,140 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def enos_api_gateway(self) -> Optional[str]:
         """
-        EnOS API gateway.
+        EnOS API gateway, https://apigw-address. Environment: ENOS_API_GATEWAY. Dynamic mode also reads enos:apiGateway.
         """
         return __config__.get('enosApiGateway')
 
     @_builtins.property
     def enos_app_key(self) -> Optional[str]:
         """
-        EnOS app key.
+        EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY. Dynamic mode also reads enos:appKey.
         """
         return __config__.get('enosAppKey')
 
     @_builtins.property
     def enos_app_secret(self) -> Optional[str]:
         """
-        EnOS app secret.
+        EnOS application secret key. Environment: ENOS_APP_SECRET. Dynamic mode also reads enos:appSecret.
         """
         return __config__.get('enosAppSecret')
 
     @_builtins.property
+    def enos_ca_bundle(self) -> Optional[str]:
+        """
+        PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE. Dynamic mode also reads enos:caBundle.
+        """
+        return __config__.get('enosCaBundle')
+
+    @_builtins.property
+    def enos_max_concurrency(self) -> Optional[float]:
+        """
+        Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+        """
+        return __config__.get_float('enosMaxConcurrency')
+
+    @_builtins.property
+    def enos_max_response_megabytes(self) -> Optional[float]:
+        """
+        Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads enos:maxResponseMegabytes.
+        """
+        return __config__.get_float('enosMaxResponseMegabytes')
+
+    @_builtins.property
     def enos_org_id(self) -> Optional[str]:
         """
-        EnOS org id.
+        EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID. Dynamic mode also reads enos:orgId.
         """
         return __config__.get('enosOrgId')
 
     @_builtins.property
-    def torque_timeout_seconds(self) -> Optional[int]:
+    def enos_service_path(self) -> Optional[str]:
         """
-        x
+        Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0. Dynamic mode also reads enos:servicePath.
         """
-        return __config__.get_int('torqueTimeoutSeconds')
+        return __config__.get('enosServicePath')
+
+    @_builtins.property
+    def enos_timeout_seconds(self) -> Optional[float]:
+        """
+        Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads enos:timeoutSeconds.
+        """
+        return __config__.get_float('enosTimeoutSeconds')
+
+    @_builtins.property
+    def gitlab_ca_bundle(self) -> Optional[str]:
+        """
+        PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE. Dynamic mode also reads gitlab:caBundle.
+        """
+        return __config__.get('gitlabCaBundle')
+
+    @_builtins.property
+    def gitlab_max_concurrency(self) -> Optional[float]:
+        """
+        Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+        """
+        return __config__.get_float('gitlabMaxConcurrency')
+
+    @_builtins.property
+    def gitlab_max_response_megabytes(self) -> Optional[float]:
+        """
+        Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads gitlab:maxResponseMegabytes.
+        """
+        return __config__.get_float('gitlabMaxResponseMegabytes')
+
+    @_builtins.property
+    def gitlab_timeout_seconds(self) -> Optional[float]:
+        """
+        Time the connectivity test's GitLab requests may take, retries included. Default: 10. Dynamic mode also reads gitlab:timeoutSeconds.
+        """
+        return __config__.get_float('gitlabTimeoutSeconds')
+
+    @_builtins.property
+    def torque_ca_bundle(self) -> Optional[str]:
+        """
+        PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE. Dynamic mode also reads torque:caBundle.
+        """
+        return __config__.get('torqueCaBundle')
+
+    @_builtins.property
+    def torque_max_concurrency(self) -> Optional[float]:
+        """
+        Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+        """
+        return __config__.get_float('torqueMaxConcurrency')
+
+    @_builtins.property
+    def torque_max_response_megabytes(self) -> Optional[float]:
+        """
+        Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10. Dynamic mode also reads torque:maxResponseMegabytes.
+        """
+        return __config__.get_float('torqueMaxResponseMegabytes')
+
+    @_builtins.property
+    def torque_onboarding_timeout_seconds(self) -> Optional[float]:
+        """
+        Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120. Dynamic mode also reads torque:onboardingTimeoutSeconds.
+        """
+        return __config__.get_float('torqueOnboardingTimeoutSeconds')
+
+    @_builtins.property
+    def torque_timeout_seconds(self) -> Optional[float]:
+        """
+        Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30. Dynamic mode also reads torque:timeoutSeconds.
+        """
+        return __config__.get_float('torqueTimeoutSeconds')
 
     @_builtins.property
     def torque_token(self) -> Optional[str]:
         """
-        Torque API token. Env TORQUE_TOKEN.
+        Torque API token (Settings > Integrations); repository providers need a Torque Admin. Environment: TORQUE_TOKEN. Dynamic mode also reads torque:token.
         """
         return __config__.get('torqueToken')
 
     @_builtins.property
     def torque_url(self) -> Optional[str]:
         """
-        Torque account URL. Env TORQUE_URL.
+        Torque account URL (https://<account>.qtorque.io for single-tenant accounts); a bare host name, as Torque's CLI takes TORQUE_HOSTNAME, means https. Environment: TORQUE_URL, TORQUE_HOST, TORQUE_HOSTNAME. Default: https://portal.qtorque.io. Dynamic mode also reads torque:url.
         """
         return __config__.get('torqueUrl')
 

@@ -7,7 +7,7 @@ import warnings
 import sys
 import pulumi
 import pulumi.runtime
-from typing import Any, Mapping, Optional, Sequence, Union, overload, Literal
+from typing import Any, Mapping, Optional, Sequence, Union, overload
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
@@ -139,7 +139,7 @@ class GitLabDataSource(pulumi.CustomResource):
         """
         A GitLab project registered in EnOS Data Source Registration (type GitLab), from which EnOS deploys and hosts algorithm models.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/enos:GitLabDataSource` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/enos:GitLabDataSource`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -159,7 +159,7 @@ class GitLabDataSource(pulumi.CustomResource):
         """
         A GitLab project registered in EnOS Data Source Registration (type GitLab), from which EnOS deploys and hosts algorithm models.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/enos:GitLabDataSource` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/enos:GitLabDataSource`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param GitLabDataSourceArgs args: The arguments to use to populate this resource's properties.
@@ -321,7 +321,7 @@ class GitLabDataSource(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Output[Literal['GITLAB']]:
+    def type(self) -> pulumi.Output[_builtins.str]:
         """
         EnOS data source type: always GITLAB.
         """

@@ -7,7 +7,7 @@ import warnings
 import sys
 import pulumi
 import pulumi.runtime
-from typing import Any, Mapping, Optional, Sequence, Union, overload, Literal
+from typing import Any, Mapping, Optional, Sequence, Union, overload
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
@@ -156,7 +156,7 @@ class GitCredential(pulumi.CustomResource):
         """
         A GitLab access token stored in a Torque space's credential store (type gitlabEnterprise), which space repositories of that space use by name: rotating the token here rotates it for all of them, in place.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:GitCredential` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:GitCredential`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -177,7 +177,7 @@ class GitCredential(pulumi.CustomResource):
         """
         A GitLab access token stored in a Torque space's credential store (type gitlabEnterprise), which space repositories of that space use by name: rotating the token here rotates it for all of them, in place.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:GitCredential` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:GitCredential`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param GitCredentialArgs args: The arguments to use to populate this resource's properties.
@@ -330,7 +330,7 @@ class GitCredential(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Output[Literal['gitlabEnterprise']]:
+    def type(self) -> pulumi.Output[_builtins.str]:
         """
         Torque's credential type (cloud_identifier and credential_data.type): always gitlabEnterprise.
         """

@@ -7,7 +7,7 @@ import warnings
 import sys
 import pulumi
 import pulumi.runtime
-from typing import Any, Mapping, Optional, Sequence, Union, overload, Literal
+from typing import Any, Mapping, Optional, Sequence, Union, overload
 if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
@@ -138,7 +138,7 @@ class RepositoryProvider(pulumi.CustomResource):
         """
         A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in the README). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:RepositoryProvider` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:RepositoryProvider`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -158,7 +158,7 @@ class RepositoryProvider(pulumi.CustomResource):
         """
         A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in the README). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:RepositoryProvider` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:RepositoryProvider`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param RepositoryProviderArgs args: The arguments to use to populate this resource's properties.
@@ -304,7 +304,7 @@ class RepositoryProvider(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Output[Literal['gitLabEnterprise']]:
+    def type(self) -> pulumi.Output[_builtins.str]:
         """
         Torque's provider type: always gitLabEnterprise.
         """

@@ -281,7 +281,7 @@ class SpaceRepository(pulumi.CustomResource):
         """
         A GitLab repository connected to a Torque space as an asset repository: with a credential stored in the space (torque.GitCredential), with a token of its own, or through a registered repository provider.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:SpaceRepository` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:SpaceRepository`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -309,7 +309,7 @@ class SpaceRepository(pulumi.CustomResource):
         """
         A GitLab repository connected to a Torque space as an asset repository: with a credential stored in the space (torque.GitCredential), with a token of its own, or through a registered repository provider.
 
-        In state and URNs its type is `pulumi-nodejs:dynamic/torque:SpaceRepository` (a dynamic resource).
+        As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:SpaceRepository`: the alias lets such a stack move to the plugin without replacing anything.
 
         :param str resource_name: The name of the resource.
         :param SpaceRepositoryArgs args: The arguments to use to populate this resource's properties.
@@ -493,7 +493,7 @@ class SpaceRepository(pulumi.CustomResource):
     @pulumi.getter(name="providerBaseUrl")
     def provider_base_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Set by `provider`: its baseUrl, to check at preview that the repository lies under it.
+        Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
         """
         return pulumi.get(self, "provider_base_url")
 
@@ -501,7 +501,7 @@ class SpaceRepository(pulumi.CustomResource):
     @pulumi.getter(name="providerId")
     def provider_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Set by `provider`: the torque.RepositoryProvider whose base URL covers the repository.
+        Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
         """
         return pulumi.get(self, "provider_id")
 
@@ -509,7 +509,7 @@ class SpaceRepository(pulumi.CustomResource):
     @pulumi.getter(name="providerToken")
     def provider_token(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Set by `provider`: its GitLab token, used only by the preview-time connectivity test.
+        Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
         """
         return pulumi.get(self, "provider_token")
 
