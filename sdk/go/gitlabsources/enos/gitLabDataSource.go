@@ -27,7 +27,7 @@ type GitLabDataSource struct {
 	Description pulumi.StringOutput `pulumi:"description"`
 	// URL of the GitLab project, `http(s)://hostname[:port]/namespace/project` (nested groups allowed).
 	GitUrl pulumi.StringOutput `pulumi:"gitUrl"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -121,7 +121,7 @@ type gitLabDataSourceArgs struct {
 	Description *string `pulumi:"description"`
 	// URL of the GitLab project, `http(s)://hostname[:port]/namespace/project` (nested groups allowed).
 	GitUrl string `pulumi:"gitUrl"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
 	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
 	// Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it.
 	Name string `pulumi:"name"`
@@ -137,7 +137,7 @@ type GitLabDataSourceArgs struct {
 	Description pulumi.StringPtrInput
 	// URL of the GitLab project, `http(s)://hostname[:port]/namespace/project` (nested groups allowed).
 	GitUrl pulumi.StringInput
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
 	GitlabCaBundle pulumi.StringPtrInput
 	// Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it.
 	Name pulumi.StringInput
@@ -204,7 +204,7 @@ func (o GitLabDataSourceOutput) GitUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *GitLabDataSource) pulumi.StringOutput { return v.GitUrl }).(pulumi.StringOutput)
 }
 
-// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
 func (o GitLabDataSourceOutput) GitlabCaBundle() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GitLabDataSource) pulumi.StringPtrOutput { return v.GitlabCaBundle }).(pulumi.StringPtrOutput)
 }

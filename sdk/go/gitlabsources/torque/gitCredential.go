@@ -21,7 +21,7 @@ type GitCredential struct {
 
 	// Description shown in Torque. A change updates the credential in place.
 	Description pulumi.StringOutput `pulumi:"description"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// URL of the GitLab server the token belongs to, `scheme://host[:port][/relative-root]/`. Torque does not store it: the preview-time test checks the token there, and repositories that use the credential must lie under it. Steers this provider only: a change changes nothing in Torque.
 	GitlabUrl pulumi.StringOutput `pulumi:"gitlabUrl"`
@@ -118,7 +118,7 @@ func GitCredentialExists(ctx *pulumi.Context,
 type gitCredentialArgs struct {
 	// Description shown in Torque. A change updates the credential in place.
 	Description *string `pulumi:"description"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
 	// URL of the GitLab server the token belongs to, `scheme://host[:port][/relative-root]/`. Torque does not store it: the preview-time test checks the token there, and repositories that use the credential must lie under it. Steers this provider only: a change changes nothing in Torque.
 	GitlabUrl string `pulumi:"gitlabUrl"`
@@ -136,7 +136,7 @@ type gitCredentialArgs struct {
 type GitCredentialArgs struct {
 	// Description shown in Torque. A change updates the credential in place.
 	Description pulumi.StringPtrInput
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrInput
 	// URL of the GitLab server the token belongs to, `scheme://host[:port][/relative-root]/`. Torque does not store it: the preview-time test checks the token there, and repositories that use the credential must lie under it. Steers this provider only: a change changes nothing in Torque.
 	GitlabUrl pulumi.StringInput
@@ -192,7 +192,7 @@ func (o GitCredentialOutput) Description() pulumi.StringOutput {
 	return o.ApplyT(func(v *GitCredential) pulumi.StringOutput { return v.Description }).(pulumi.StringOutput)
 }
 
-// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 func (o GitCredentialOutput) GitlabCaBundle() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GitCredential) pulumi.StringPtrOutput { return v.GitlabCaBundle }).(pulumi.StringPtrOutput)
 }

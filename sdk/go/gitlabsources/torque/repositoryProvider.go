@@ -21,7 +21,7 @@ type RepositoryProvider struct {
 
 	// URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash. A change updates the provider in place (PUT, a route this package designed).
 	BaseUrl pulumi.StringOutput `pulumi:"baseUrl"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// Display name of the provider in Torque. A change updates the provider in place (PUT, a route this package designed). Default: the resource name.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -107,7 +107,7 @@ func RepositoryProviderExists(ctx *pulumi.Context,
 type repositoryProviderArgs struct {
 	// URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash. A change updates the provider in place (PUT, a route this package designed).
 	BaseUrl string `pulumi:"baseUrl"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
 	// Display name of the provider in Torque. A change updates the provider in place (PUT, a route this package designed). Default: the resource name.
 	Name *string `pulumi:"name"`
@@ -123,7 +123,7 @@ type repositoryProviderArgs struct {
 type RepositoryProviderArgs struct {
 	// URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash. A change updates the provider in place (PUT, a route this package designed).
 	BaseUrl pulumi.StringInput
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrInput
 	// Display name of the provider in Torque. A change updates the provider in place (PUT, a route this package designed). Default: the resource name.
 	Name pulumi.StringPtrInput
@@ -177,7 +177,7 @@ func (o RepositoryProviderOutput) BaseUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *RepositoryProvider) pulumi.StringOutput { return v.BaseUrl }).(pulumi.StringOutput)
 }
 
-// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 func (o RepositoryProviderOutput) GitlabCaBundle() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RepositoryProvider) pulumi.StringPtrOutput { return v.GitlabCaBundle }).(pulumi.StringPtrOutput)
 }

@@ -27,7 +27,7 @@ type SpaceRepository struct {
 	CredentialName pulumi.StringPtrOutput `pulumi:"credentialName"`
 	// Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
 	EacAutoRegistration pulumi.BoolOutput `pulumi:"eacAutoRegistration"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
 	Preflight gitlabsources.PreflightModeOutput `pulumi:"preflight"`
@@ -161,7 +161,7 @@ type spaceRepositoryArgs struct {
 	CredentialName *string `pulumi:"credentialName"`
 	// Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
 	EacAutoRegistration *bool `pulumi:"eacAutoRegistration"`
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
 	// The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
 	Preflight *gitlabsources.PreflightMode `pulumi:"preflight"`
@@ -193,7 +193,7 @@ type SpaceRepositoryArgs struct {
 	CredentialName pulumi.StringPtrInput
 	// Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
 	EacAutoRegistration pulumi.BoolPtrInput
-	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+	// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 	GitlabCaBundle pulumi.StringPtrInput
 	// The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
 	Preflight gitlabsources.PreflightModePtrInput
@@ -270,7 +270,7 @@ func (o SpaceRepositoryOutput) EacAutoRegistration() pulumi.BoolOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.BoolOutput { return v.EacAutoRegistration }).(pulumi.BoolOutput)
 }
 
-// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+// PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
 func (o SpaceRepositoryOutput) GitlabCaBundle() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.GitlabCaBundle }).(pulumi.StringPtrOutput)
 }

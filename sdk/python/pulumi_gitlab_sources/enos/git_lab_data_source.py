@@ -33,7 +33,7 @@ class GitLabDataSourceArgs:
         :param pulumi.Input[_builtins.str] name: Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it.
         :param pulumi.Input[_builtins.str] token: GitLab access token with scopes api, read_user and read_repository.
         :param pulumi.Input[_builtins.str] description: Description shown in the console, at most 100 characters.
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network.
         """
         pulumi.set(__self__, "git_url", git_url)
@@ -102,7 +102,7 @@ class GitLabDataSourceArgs:
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 
@@ -145,7 +145,7 @@ class GitLabDataSource(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] description: Description shown in the console, at most 100 characters.
         :param pulumi.Input[_builtins.str] git_url: URL of the GitLab project, `http(s)://hostname[:port]/namespace/project` (nested groups allowed).
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
         :param pulumi.Input[_builtins.str] name: Name of the data source: 1 to 50 characters of a-z, A-Z, 0-9 and _. EnOS cannot rename a data source: a change replaces it.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network.
         :param pulumi.Input[_builtins.str] token: GitLab access token with scopes api, read_user and read_repository.
@@ -291,7 +291,7 @@ class GitLabDataSource(pulumi.CustomResource):
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 

@@ -34,7 +34,7 @@ class GitCredentialArgs:
         :param pulumi.Input[_builtins.str] space: Name of the Torque space whose credential store holds the credential. A change replaces it: a credential belongs to one space (the new one is created before the old one is deleted).
         :param pulumi.Input[_builtins.str] token: GitLab access token with scopes read_api (or api) and read_repository; Torque asks for one without an expiration date. A change updates the stored credential in place (token rotation): repositories that use it stay connected.
         :param pulumi.Input[_builtins.str] description: Description shown in Torque. A change updates the credential in place.
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] name: Name of the credential, unique in the space; repositories refer to it by this name. A change replaces it: Torque cannot rename a credential (the new one is created before the old one is deleted). Default: the resource name.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         """
@@ -106,7 +106,7 @@ class GitCredentialArgs:
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 
@@ -161,7 +161,7 @@ class GitCredential(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] description: Description shown in Torque. A change updates the credential in place.
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] gitlab_url: URL of the GitLab server the token belongs to, `scheme://host[:port][/relative-root]/`. Torque does not store it: the preview-time test checks the token there, and repositories that use the credential must lie under it. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] name: Name of the credential, unique in the space; repositories refer to it by this name. A change replaces it: Torque cannot rename a credential (the new one is created before the old one is deleted). Default: the resource name.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
@@ -284,7 +284,7 @@ class GitCredential(pulumi.CustomResource):
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 

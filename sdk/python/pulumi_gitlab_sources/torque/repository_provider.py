@@ -31,7 +31,7 @@ class RepositoryProviderArgs:
 
         :param pulumi.Input[_builtins.str] base_url: URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash. A change updates the provider in place (PUT, a route this package designed).
         :param pulumi.Input[_builtins.str] token: GitLab access token with scopes read_api (or api) and read_repository; Torque asks for one without an expiration date. A change updates the provider in place (PUT, a route this package designed).
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] name: Display name of the provider in Torque. A change updates the provider in place (PUT, a route this package designed). Default: the resource name.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] repos: Repository URLs to connect through this provider; each must lie under baseUrl. Order does not matter. A change updates the provider in place (PUT, a route this package designed).
@@ -77,7 +77,7 @@ class RepositoryProviderArgs:
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 
@@ -143,7 +143,7 @@ class RepositoryProvider(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] base_url: URL of the GitLab server, `scheme://host[:port][/relative-root]/`; normalised to a lower-case scheme and host and one trailing slash. A change updates the provider in place (PUT, a route this package designed).
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] name: Display name of the provider in Torque. A change updates the provider in place (PUT, a route this package designed). Default: the resource name.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] repos: Repository URLs to connect through this provider; each must lie under baseUrl. Order does not matter. A change updates the provider in place (PUT, a route this package designed).
@@ -258,7 +258,7 @@ class RepositoryProvider(pulumi.CustomResource):
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 

@@ -47,7 +47,7 @@ class SpaceRepositoryArgs:
         :param pulumi.Input['GitCredential'] credential: A torque.GitCredential of the same space: the repository connects with it (its name is sent as credentialName), and preview tests its token against repositoryUrl. Rotating its token rotates it in place; the repository stays connected. Switching to another credential updates the repository in place.
         :param pulumi.Input[_builtins.str] credential_name: With token: the name of the credential Torque stores the token under, unique in the space (default: `<repositoryName>-token`). Without: a credential already in the space's store. Prefer the credential argument for one this stack manages. A change updates the repository in place.
         :param pulumi.Input[_builtins.bool] eac_auto_registration: Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
         :param pulumi.Input[_builtins.int] sync_timeout_seconds: How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque.
@@ -188,7 +188,7 @@ class SpaceRepositoryArgs:
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 
@@ -290,7 +290,7 @@ class SpaceRepository(pulumi.CustomResource):
         :param pulumi.Input['GitCredential'] credential: A torque.GitCredential of the same space: the repository connects with it (its name is sent as credentialName), and preview tests its token against repositoryUrl. Rotating its token rotates it in place; the repository stays connected. Switching to another credential updates the repository in place.
         :param pulumi.Input[_builtins.str] credential_name: With token: the name of the credential Torque stores the token under, unique in the space (default: `<repositoryName>-token`). Without: a credential already in the space's store. Prefer the credential argument for one this stack manages. A change updates the repository in place.
         :param pulumi.Input[_builtins.bool] eac_auto_registration: Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
-        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] repository_name: Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
         :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
@@ -477,7 +477,7 @@ class SpaceRepository(pulumi.CustomResource):
     @pulumi.getter(name="gitlabCaBundle")
     def gitlab_ca_bundle(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
+        PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         """
         return pulumi.get(self, "gitlab_ca_bundle")
 
