@@ -134,7 +134,11 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         const outs = importing ? await (hooks.readOne ?? hooks.read)(ctx, id, known) : ((await hooks.read(ctx, id, known)) ?? (await hooks.readOne?.(ctx, id, known)));
         if (!outs) return { id: "", props: {} };
         const state = toWire({ ...local(props), ...outs }) as Props;
-        if (importing) for (const key of spec.secrets) if (remoteKeys.includes(key) && !state[key]) state[key] = "";
+        if (importing) {
+          for (const key of spec.secrets) if (remoteKeys.includes(key) && !state[key]) state[key] = "";
+          // What only the program knows (a credential's gitlabUrl): not invented for the code `pulumi import` generates.
+          for (const key of spec.localInputs) if (state[key] === "") delete state[key];
+        }
         const inputs = Object.fromEntries(inputKeys.filter((k) => k in state && !unread(k, state[k])).map((k) => [k, state[k]]));
         return { id, props: state, inputs };
       } catch (err) {

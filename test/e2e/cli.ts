@@ -236,6 +236,8 @@ export interface StateResource {
   type: string;
   custom?: boolean;
   id?: string;
+  /** The provider reference, `<provider urn>::<provider id>`. */
+  provider?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   initErrors?: string[];

@@ -5,7 +5,8 @@ import { useE2eSandbox, writes, resetLogs } from "./sandbox";
  * A stack made with the dynamic classes moves to the plugin as README "Moving a stack to the
  * plugin" says, under the real CLI: the config under the package's names, the plugin installed,
  * the plugin classes in the program. Every registration keeps its id; nothing is created,
- * deleted or written; afterwards the state holds no serialized code and ends clean.
+ * deleted or written; afterwards the state holds no serialized code and ends clean. Then the
+ * plugin classes with an explicit provider.
  */
 const fx = useE2eSandbox();
 
@@ -43,5 +44,17 @@ test("a dynamic stack moves to the plugin without a create, a delete or a write"
   const { text } = await project.exportState();
   expect(text).not.toContain("__provider");
   expect(fx.secrets().filter((s) => text.includes(s))).toEqual([]);
+
+  // The plugin's classes with an explicit provider (plugin.Provider), its token a secret.
+  await project.setConfig({ explicit: "true", westTorqueUrl: fx.sandbox.torque.url }, { westTorqueToken: fx.demo.torqueToken });
+  await project.ok("up --yes");
+  expect(fx.sandbox.torque.credentials(fx.demo.torqueSpace).find((c) => c.name === "west-ci")?.description).toBe("through an explicit provider");
+  const explicit = await project.exportState();
+  const west = explicit.deployment.resources?.find((r) => r.type === "pulumi:providers:gitlab-sources" && r.urn.endsWith("::west"));
+  expect(west).toBeDefined();
+  expect(explicit.deployment.resources?.find((r) => r.urn.endsWith("::west-ci"))?.provider).toMatch(/::west::/);
+  expect(fx.secrets().filter((s) => explicit.text.includes(s))).toEqual([]);
+  await project.ok("preview --expect-no-changes");
   await project.ok("destroy --yes");
+  expect(fx.sandbox.torque.credentials(fx.demo.torqueSpace).map((c) => c.name)).toEqual(["gitlab-demo-credential"]);
 });

@@ -15,3 +15,13 @@ const gitlab = new kinds.torque.RepositoryProvider("gitlab", { name: "migrated-g
 const credential = new kinds.torque.GitCredential("ci", { space, name: "migrated-ci", gitlabUrl, token });
 new kinds.torque.SpaceRepository("infra", { space, repositoryName: "migrated-infra", repositoryUrl: `${gitlabUrl}platform/infra`, credential } as never);
 new kinds.torque.SpaceRepository("models-repo", { space, repositoryName: "migrated-models", repositoryUrl: `${gitlabUrl}platform/ml/models`, repositoryProvider: gitlab } as never);
+
+// After the move: an explicit provider for another account (here the same servers, from config).
+if (config.getBoolean("explicit")) {
+  const west = new plugin.Provider("west", {
+    torqueUrl: config.require("westTorqueUrl"),
+    torqueToken: config.requireSecret("westTorqueToken"),
+    torqueTimeoutSeconds: 20,
+  });
+  new plugin.torque.GitCredential("west-ci", { space, name: "west-ci", gitlabUrl, token, description: "through an explicit provider" }, { provider: west });
+}
