@@ -1,4 +1,5 @@
 import * as enos from "./enos";
+import * as plugin from "./plugin/sdk";
 import * as torque from "./torque";
 
-export { enos, torque };
+export { enos, plugin, torque };

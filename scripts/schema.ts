@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { z } from "zod";
 import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
 import { SETTING_NAMES, SETTINGS } from "../provider/core/context";
-import type { ResourceSpec } from "../provider/core/spec";
+import { runtimeType, type ResourceSpec } from "../provider/core/spec";
+
+export { runtimeType };
 import { gitCredentialSpec } from "../provider/torque/gitCredential.schema";
 import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
@@ -33,11 +35,6 @@ export function schemaToken(spec: Pick<ResourceSpec, "token">): string {
   return `${PACKAGE}:${spec.token}`;
 }
 
-/** The type the engine records in URNs for a dynamic resource of this spec. */
-export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
-  const [module, type] = spec.token.split(":");
-  return `pulumi-nodejs:dynamic/${module}:${type}`;
-}
 
 export function buildSchema(): Json {
   const version = (require("../package.json") as { version: string }).version;
@@ -116,7 +113,7 @@ function propertySpec(spec: ResourceSpec, key: string, json: JsonSchema, types: 
   let description = json.description ?? "";
   if (key === spec.autoName) description += " Default: the resource name.";
   if (description) out.description = description.trim();
-  if (json.const !== undefined) out.const = json.const;
+  // No `const`: Pulumi YAML sends a property's const value as an input, and these are outputs.
   if (json.default !== undefined && typeof json.default !== "object") out.default = json.default;
   if (spec.secrets.includes(key)) out.secret = true;
   if ((spec.replaceOnChanges as string[]).includes(key)) out.replaceOnChanges = true;

@@ -65,6 +65,13 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
   // No API returns a token: after an import the state has "" for it, which no valid input is.
   // What the program then declares is taken as the token the object already has, not a change.
   const unread = (key: string, old: unknown) => spec.secrets.includes(key) && old === "";
+  // `pulumi import` checks what Read found, where the secret is missing: say why, and what to do.
+  const unreadSecret = (key: string, olds: Props, news: Props) =>
+    spec.secrets.includes(key) && Object.keys(olds ?? {}).length > 0 && !olds[key] && !news[key];
+  const afterImport = (key: string): CheckFailure => ({
+    property: key,
+    reason: `${key}: no API returns a registration's ${key}, so an import cannot fill it in; give it in the program (the registration keeps the ${key} it has until the program changes it).`,
+  });
 
   return {
     spec,
@@ -73,7 +80,8 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       for (const key of spec.secrets) rememberSecret(given[key]);
       try {
         const { news, importId, failure } = takeImportId(olds, given);
-        const { inputs, failures } = parseInputs(spec, news);
+        const { inputs, failures: invalid } = parseInputs(spec, news);
+        const failures = invalid.map((f) => (unreadSecret(f.property, olds, news) ? afterImport(f.property) : f));
         if (failure) failures.push(failure);
         if (failures.length === 0 && hooks.validate) failures.push(...hooks.validate(inputs as Partial<I>));
         if (failures.length === 0 && hooks.complete) Object.assign(inputs, hooks.complete(inputs as Partial<I>));

@@ -64,3 +64,9 @@ export type InputArgs<T> = {
 
 /** The outputs of a resource class, derived from its spec. */
 export type OutputProps<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** The type the engine records in URNs for a dynamic resource of this spec. */
+export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
+  const [module, type] = spec.token.split(":");
+  return `pulumi-nodejs:dynamic/${module}:${type}`;
+}

@@ -4,8 +4,6 @@
  * address as the argument, reads the port from the first line of stdout, and talks to it
  * over gRPC; messages go back to the engine's log.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
@@ -13,8 +11,9 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { setLogSink } from "../core/log";
 import { resourceProviderService } from "./server";
 
+// Required, not read from disk: the release bundle carries both inside its one file.
 const { version } = require("../../package.json") as { version: string };
-const schema = fs.readFileSync(path.join(__dirname, "..", "..", "schema.json"), "utf8");
+const schema = JSON.stringify(require("../../schema.json"));
 
 // A provider must never die of one request: what escapes is logged, the process goes on.
 process.on("uncaughtException", (err) => console.error(`pulumi-resource-gitlab-sources: ${err instanceof Error ? err.message : String(err)}`));

@@ -4,7 +4,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { Context } from "../core/context";
+import { Context, SETTING_NAMES, SETTINGS } from "../core/context";
 import { asProviderError, InitError } from "../core/errors";
 import type { Operations } from "../core/provider";
 import { safeText } from "../core/secrets";
@@ -13,7 +13,6 @@ import { containsUnknown, UNKNOWN } from "../core/unknown";
 import { checkProviderInputs, PLACE_SETTINGS, providerContext, providerInputs } from "./configuration";
 import { kinds } from "./kinds";
 import { fromStruct, toStruct } from "./wire";
-import { SETTING_NAMES, SETTINGS } from "../core/context";
 
 type Props = Record<string, unknown>;
 type Call<Req> = grpc.ServerUnaryCall<Req, unknown>;
@@ -100,7 +99,10 @@ export function resourceProviderService(version: string, schema: string): grpc.U
         const olds = providerInputs({ ...fromStruct(req.getOlds()), ...fromStruct(req.getOldInputs()) });
         const news = providerInputs(fromStruct(req.getNews()));
         const changed = SETTING_NAMES.filter((name) => containsUnknown(news[name]) || String(olds[name] ?? "") !== String(news[name] ?? ""));
-        const replaces = changed.filter((name) => PLACE_SETTINGS.includes(name));
+        // Old settings of none of ours: a provider of another package (the dynamic provider, when a
+        // stack moves to the plugin) or one set by environment alone. Nothing says the place changed.
+        const comparable = Object.keys(olds).length > 0;
+        const replaces = comparable ? changed.filter((name) => PLACE_SETTINGS.includes(name)) : [];
         return new provproto.DiffResponse()
           .setChanges(changed.length > 0 ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
           .setDiffsList(changed)
@@ -123,6 +125,8 @@ export function resourceProviderService(version: string, schema: string): grpc.U
       async (req: provproto.CheckRequest) => {
         const ops = kindOf(req.getType());
         const { news, failures: refused } = withReferences(ops, fromStruct(req.getNews()));
+        // As dynamic mode: a name left out is the resource's name in the program.
+        if (ops.spec.autoName && news[ops.spec.autoName] === undefined) news[ops.spec.autoName] = req.getName();
         const { inputs, failures } = await ops.check(ctx, fromStruct(req.getOlds()), news);
         return new provproto.CheckResponse().setInputs(toStruct(inputs, ops.spec.secrets)).setFailuresList(failureList([...refused, ...failures]));
       },

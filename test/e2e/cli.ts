@@ -15,7 +15,7 @@ const repo = path.resolve(__dirname, "..", "..");
 const RUNNER = path.join(__dirname, "runner.js");
 const PASSPHRASE = "e2e-passphrase";
 
-function fixture(name: "E2E_ROOT" | "E2E_TARBALL" | "E2E_WORKSPACE" | "E2E_CLI_DIR"): string {
+function fixture(name: "E2E_ROOT" | "E2E_TARBALL" | "E2E_WORKSPACE" | "E2E_CLI_DIR" | "E2E_PLUGIN_TARBALL"): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run through npm run test:e2e (jest.e2e.config.js sets it up)`);
   return value;
@@ -95,6 +95,30 @@ export class Project {
       `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
     );
     return new Project(dir, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+  }
+
+  /**
+   * The folder copied as it is, its own Pulumi.yaml included (a program the CLI does not run
+   * itself, such as an Automation API one), in the shared workspace.
+   */
+  static copy(folder: string, name: string): Project {
+    const dir = fresh(fixture("E2E_WORKSPACE"), name);
+    fs.cpSync(folder, dir, { recursive: true });
+    return new Project(dir, {});
+  }
+
+  /** The environment the CLI runs in for this project: its backend, PULUMI_HOME and passphrase. */
+  environment(): Record<string, string> {
+    return { ...this.baseEnv(), ...this.env };
+  }
+
+  /**
+   * `pulumi plugin install resource gitlab-sources <version> --file <release tarball>` in this
+   * project's PULUMI_HOME, as a user without npm installs the plugin.
+   */
+  async installPlugin(): Promise<Run> {
+    const { version } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string };
+    return this.ok(["plugin", "install", "resource", "gitlab-sources", version, "--file", fixture("E2E_PLUGIN_TARBALL")]);
   }
 
   /** `pulumi stack init` with these config values (secrets with --secret). */

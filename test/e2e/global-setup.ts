@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { buildRelease } from "../../scripts/plugin-release";
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, "..", "..");
@@ -25,6 +26,9 @@ export default async function globalSetup(): Promise<void> {
     const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", root], { cwd: repo });
     return path.join(root, JSON.parse(stdout)[0].filename as string);
   })();
+  // The plugin's release tarball, as users install it without npm: bundled from the bin/ the pack built.
+  const pluginTarball = tarball.then(() => buildRelease(root)).then((release) => release.tarball);
+  pluginTarball.catch(() => {}); // awaited below: no unhandled rejection while the install runs
   const workspace = path.join(root, "workspace");
   fs.mkdirSync(workspace);
   const manifest = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
@@ -42,6 +46,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_ROOT = root;
   process.env.E2E_TARBALL = await tarball;
   process.env.E2E_WORKSPACE = workspace;
+  process.env.E2E_PLUGIN_TARBALL = await pluginTarball;
   process.env.E2E_CLI_DIR = (await cli).stdout.trim();
   const { stdout: version } = await run(path.join(process.env.E2E_CLI_DIR, "pulumi"), ["version"]);
   console.log(`\ne2e: pulumi ${version.trim()} from ${process.env.E2E_CLI_DIR}; set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
