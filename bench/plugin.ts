@@ -19,8 +19,8 @@
  * or the dynamic provider host) the peak RSS (`VmHWM` of /proc/<pid>/status) and CPU time,
  * sampled every 100 ms from /proc; CPU of the program's process (runner or YAML language
  * host) and of the CLI itself beside it. After `up`, `pulumi stack export`: bytes per resource
- * (the export as printed, divided by every resource in it, stack and provider included, as
- * bench/run.ts counts) and whether it holds serialized code (`__provider`).
+ * (the export as printed, and without its indentation, divided by every resource in it, stack
+ * and provider included, as bench/run.ts counts) and whether it holds serialized code (`__provider`).
  * Prints one table, modes side by side, and writes bench/results/plugin-<N>.json.
  *
  * Environment: BENCH_PLUGIN_N (per kind; else BENCH_CLI_N; default 200), BENCH_CLI_LATENCY_MS
@@ -98,7 +98,11 @@ interface ScenarioResult {
   phases: Measured[];
   stateBytes: number;
   stateBytesPerResource: number;
+  /** The same state without the export's indentation. */
+  compactBytesPerResource: number;
   serializedCode: boolean;
+  /** The state of the first resource of each type, as exported (secrets are ciphertext). */
+  samples: Record<string, unknown>;
 }
 
 type Role = keyof Usage["cpuSeconds"];
@@ -329,7 +333,9 @@ async function scenario(mode: Mode, latency: number): Promise<ScenarioResult> {
     }
     const left = sandbox.enos.dataSources().length + sandbox.torque.providers().length + sandbox.torque.spaceRepositories(SPACE).length + sandbox.torque.credentials(SPACE).length;
     if (left) throw new Error(`${mode}: destroy left ${left} registrations in the sandbox`);
-    const resources = (JSON.parse(state).deployment.resources ?? []) as unknown[];
+    const resources = (JSON.parse(state).deployment.resources ?? []) as { type: string }[];
+    const samples: Record<string, unknown> = {};
+    for (const r of resources) samples[r.type] ??= r;
     return {
       mode,
       latencyMs: latency,
@@ -337,7 +343,9 @@ async function scenario(mode: Mode, latency: number): Promise<ScenarioResult> {
       phases: measured,
       stateBytes: Buffer.byteLength(state),
       stateBytesPerResource: Math.round(Buffer.byteLength(state) / resources.length),
+      compactBytesPerResource: Math.round(Buffer.byteLength(JSON.stringify(JSON.parse(state))) / resources.length),
       serializedCode: state.includes("__provider"),
+      samples,
     };
   } finally {
     project?.dispose();
@@ -364,7 +372,7 @@ function table(results: ScenarioResult[], baselines: ScenarioResult[]): string[]
       return `${c.provider}/${c.program}/${c.cli}`;
     }));
   });
-  lines.push(row("state bytes per resource (`pulumi stack export`)", (r) => String(r.stateBytesPerResource)));
+  lines.push(row("state bytes per resource: `pulumi stack export` / without indentation", (r) => `${r.stateBytesPerResource} / ${r.compactBytesPerResource}`));
   lines.push(row("serialized code in state", (r) => (r.serializedCode ? "yes (`__provider`)" : "no")));
   return lines;
 }
