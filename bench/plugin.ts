@@ -17,8 +17,10 @@
  * (the baseline). Per command: wall time from start to exit, requests per API and the most in
  * flight at once, and for the provider process (every one the command started: the plugin,
  * or the dynamic provider host) the peak RSS (`VmHWM` of /proc/<pid>/status) and CPU time,
- * sampled every 100 ms from /proc; CPU of the program's process (runner or YAML language
- * host) and of the CLI itself beside it. After `up`, `pulumi stack export`: bytes per resource
+ * sampled every 100 ms from /proc (the command's processes are those with a marker variable in
+ * their environment, which the CLI passes on to its plugins; their role comes from the command
+ * line); CPU of the program's process (runner or YAML language host) and of the CLI itself
+ * beside it. Before `destroy`, `pulumi stack export`: bytes per resource
  * (the export as printed, and without its indentation, divided by every resource in it, stack
  * and provider included, as bench/run.ts counts) and whether it holds serialized code (`__provider`).
  * Prints one table, modes side by side, and writes bench/results/plugin-<N>.json.
@@ -114,7 +116,14 @@ const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Li
  * until stopped: what each is (provider, program, the CLI), its VmHWM and its CPU time.
  */
 class Sampler {
-  private readonly classified = new Map<number, Role | null>();
+  /** Processes looked at: whether they carry the marker (a process never gains or loses it). */
+  private readonly ours = new Map<number, boolean>();
+  /**
+   * What each of ours is, by its command line as last seen: looked at on every tick, since a
+   * process may be seen between fork and exec (as its parent), or as the plugin's sh wrapper
+   * before it execs node.
+   */
+  private readonly roles = new Map<number, Role | null>();
   private readonly rssKb = new Map<number, number>();
   private readonly ticks = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
@@ -130,7 +139,7 @@ class Sampler {
     const cpu = { provider: 0, program: 0, cli: 0 };
     let peakKb = 0;
     let providers = 0;
-    for (const [pid, role] of this.classified) {
+    for (const [pid, role] of this.roles) {
       if (!role) continue;
       cpu[role] += (this.ticks.get(pid) ?? 0) / TICKS;
       if (role === "provider") {
@@ -149,9 +158,14 @@ class Sampler {
     for (const entry of fs.readdirSync("/proc")) {
       if (!/^\d+$/.test(entry)) continue;
       const pid = Number(entry);
-      if (!this.classified.has(pid)) this.classified.set(pid, this.classify(pid));
-      if (!this.classified.get(pid)) continue;
+      if (!this.ours.has(pid)) this.ours.set(pid, this.marked(pid));
+      if (!this.ours.get(pid)) continue;
       try {
+        const role = this.role(pid);
+        if (role === undefined) continue; // gone: what was sampled stands
+        if (this.roles.get(pid) !== role) this.rssKb.delete(pid); // exec'd: the high-water mark of the program before does not count
+        this.roles.set(pid, role);
+        if (!role) continue;
         const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
         const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
         if (hwm) this.rssKb.set(pid, Math.max(this.rssKb.get(pid) ?? 0, Number(hwm[1])));
@@ -164,19 +178,29 @@ class Sampler {
     }
   }
 
-  private classify(pid: number): Role | null {
+  private marked(pid: number): boolean {
     try {
-      if (!fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${MARKER}=${this.marker}`)) return null;
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-      const exe = path.basename(argv[0] ?? "");
-      const script = argv[1] ?? "";
-      if (exe === "pulumi") return "cli";
-      if (exe === "pulumi-language-yaml" || script.endsWith(`${path.sep}runner.js`)) return "program";
-      if (script.endsWith(path.join("bin", "plugin", "main.js")) || script.includes(path.join("cmd", "dynamic-provider"))) return "provider";
-      return null; // the wrappers (sh), `node -e` resolving the dynamic provider's path
+      return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${MARKER}=${this.marker}`);
     } catch {
-      return null; // gone, or not ours to read
+      return false; // gone, or not ours to read
     }
+  }
+
+  /** The role of a process of ours by its command line; null: none (sh wrappers, `node -e` finding the dynamic provider); undefined: gone. */
+  private role(pid: number): Role | null | undefined {
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    } catch {
+      return undefined;
+    }
+    if (!argv.length) return undefined; // a zombie
+    const exe = path.basename(argv[0]);
+    const script = argv[1] ?? "";
+    if (exe === "pulumi") return "cli";
+    if (exe === "pulumi-language-yaml" || script.endsWith(`${path.sep}runner.js`)) return "program";
+    if (script.endsWith(path.join("bin", "plugin", "main.js")) || script.includes(path.join("cmd", "dynamic-provider"))) return "provider";
+    return null;
   }
 }
 
