@@ -9,7 +9,7 @@
  * The JavaScript is the same on every platform; the name carries linux-amd64 because that is
  * the platform `pulumi plugin install` is given it for.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,13 +21,13 @@ export const PLUGIN = "pulumi-resource-gitlab-sources";
 const ENTRY = path.join(repo, "bin", "plugin", "main.js");
 
 /**
- * Left out of the bundle: only node-gyp's command-line script, which @npmcli/run-script (npm's
- * script runner, reached from @pulumi/pulumi's Automation API) looks up with `require.resolve` to
- * spawn it as a process of its own: a file path cannot be bundled, and a provider plugin never
- * runs npm scripts. Everything else is JavaScript esbuild bundles (@grpc/grpc-js included), so
- * `node` alone runs the plugin; esbuild's other warnings are printed, not hidden.
+ * Left out of the bundle: nothing. The plugin's dependencies (@grpc/grpc-js, google-protobuf,
+ * the @pulumi/pulumi modules it requires, axios, gitbeaker, zod) are all JavaScript, and the
+ * bundle requires Node.js built-ins only, so `node` alone runs it. Whatever esbuild warns about
+ * (a computed `require`, a `require.resolve`) is printed, and the bundle must start and print
+ * its port before the tarball is written.
  */
-const EXTERNAL = ["node-gyp/bin/node-gyp.js"];
+const EXTERNAL: string[] = [];
 
 /**
  * Runs plugin.js beside it with the node on PATH. It resolves its own folder through symlinks
@@ -92,6 +92,7 @@ export async function buildRelease(outDir = path.join(repo, "dist")): Promise<Re
     fs.chmodSync(path.join(stage, "plugin.js"), 0o644);
     fs.copyFileSync(path.join(repo, "schema.json"), path.join(stage, "schema.json"));
     fs.chmodSync(path.join(stage, "schema.json"), 0o644);
+    await startsAndPrintsPort(path.join(stage, PLUGIN));
 
     fs.mkdirSync(outDir, { recursive: true });
     const tarball = path.join(path.resolve(outDir), tarballName(v));
@@ -102,6 +103,38 @@ export async function buildRelease(outDir = path.join(repo, "dist")): Promise<Re
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the plugin as the engine does (from another folder, without the engine's address, which
+ * it may do without) and waits for its first line, the port; then stops it. Throws with what it
+ * printed when it exits first or takes longer than timeoutMs.
+ */
+export function startsAndPrintsPort(executable: string, timeoutMs = 30_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(executable, [], { cwd: os.tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(new Error(`plugin-release: ${path.basename(executable)} ${why}:\n${stdout}${stderr}`));
+    };
+    const timer = setTimeout(() => fail(`printed no port within ${timeoutMs / 1000} s`), timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      const line = /^(.*)\n/.exec(stdout);
+      if (!line) return;
+      if (!/^\d+$/.test(line[1].trim())) return fail("printed something else than its port first");
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      child.kill("SIGTERM");
+      resolve(Number(line[1]));
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", (err) => fail(`could not start (${err.message})`));
+    child.on("exit", (code, sig) => fail(`exited (${sig ?? code}) before printing its port`));
+  });
 }
 
 if (require.main === module) {

@@ -15,6 +15,8 @@ import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.sc
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
 
 export const PACKAGE = "gitlab-sources";
+/** Import path of the generated Go SDK (module example.com/pulumi-gitlab-sources/sdk/go): example.com until the repository has a public home. */
+const GO_IMPORT_BASE = "example.com/pulumi-gitlab-sources/sdk/go/gitlabsources";
 export const specs: ResourceSpec[] = [gitLabDataSourceSpec, gitCredentialSpec, repositoryProviderSpec, spaceRepositorySpec];
 export const schemaPath = path.resolve(__dirname, "..", "schema.json");
 
@@ -49,7 +51,16 @@ export function buildSchema(): Json {
     keywords: ["pulumi", "gitlab", "enos", "torque", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     repository: "https://www.npmjs.com/package/pulumi-gitlab-sources",
-    language: { nodejs: { packageName: "pulumi-gitlab-sources" } },
+    meta: { supportPack: true },
+    language: {
+      nodejs: { packageName: "pulumi-gitlab-sources" },
+      python: { packageName: "pulumi_gitlab_sources", pyproject: { enabled: true } },
+      go: {
+        importBasePath: GO_IMPORT_BASE,
+        // codegen/go v3.274.1 writes the index module's enums as `gitlab-sources.PreflightMode`, which does not compile: alias it.
+        packageImportAliases: { [`${GO_IMPORT_BASE}/gitlab-sources`]: "gitlabsources" },
+      },
+    },
     config: { variables: settingProperties(false) },
     provider: {
       description:

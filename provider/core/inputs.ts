@@ -43,7 +43,7 @@ export const gitlabCaBundleInput = z
   .max(65_536, { error: "must be at most 64 KB: give only the private CA's certificates (the system's are trusted already)." })
   .refine((pem) => pem.includes("-----BEGIN CERTIFICATE-----"), { error: "must hold PEM certificates (-----BEGIN CERTIFICATE----- ...)." })
   .optional()
-  .describe("PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE.");
+  .describe("PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE.");
 
 /** A value quoted for a message (a string in quotes, anything else as JSON): short enough to read, whatever it was. */
 export function quoted(value: unknown): string {

@@ -233,8 +233,8 @@ function businessMessage(action: string, answer: Envelope): string {
       return `EnOS rejected action=${action} as an invalid parameter (40001)${msg}; fix the input it names.`;
     case 40301:
       return action === "delete"
-        ? `EnOS allows only the creator to delete this data source (40301)${msg}; use the application credentials (enos:appKey, enos:appSecret) that created it, or drop it from the stack with \`pulumi state delete\` and leave it in EnOS.`
-        : `EnOS allows only the creator to change this data source (40301)${msg}; use the application credentials (enos:appKey, enos:appSecret) that created it.`;
+        ? `EnOS allows only the creator to delete this data source (40301)${msg}; use the provider with the application credentials (EnOS app key and secret) that created it, or drop it from the stack with \`pulumi state delete\` and leave it in EnOS.`
+        : `EnOS allows only the creator to change this data source (40301)${msg}; use the provider with the application credentials (EnOS app key and secret) that created it.`;
     case 40401:
       return action === "update"
         ? `EnOS has no such data source (40401)${msg}: it was deleted outside Pulumi; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` creates it again.`

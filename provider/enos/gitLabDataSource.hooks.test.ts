@@ -308,7 +308,7 @@ describe("business codes become clear messages", () => {
     const adopted = await provider.create({ ...declared, importId: seeded.dataSourceId });
     expect(adopted.id).toBe(seeded.dataSourceId);
     await expect(provider.update(seeded.dataSourceId, adopted.outs, { ...declared, description: "ours now" })).rejects.toThrow(
-      /only the creator to change this data source \(40301\).*use the application credentials \(enos:appKey, enos:appSecret\) that created it/,
+      /only the creator to change this data source \(40301\).*use the provider with the application credentials \(EnOS app key and secret\) that created it/,
     );
     await expect(provider.delete(seeded.dataSourceId, adopted.outs)).rejects.toThrow(/only the creator to delete this data source \(40301\).*pulumi state delete/);
     expect(enos().dataSources().find((d) => d.dataSourceId === seeded.dataSourceId)).toEqual(seeded);

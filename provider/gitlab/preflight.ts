@@ -24,7 +24,7 @@ export interface GitLabCheck {
   target: Target;
   /** New or changed resource: token, scopes and projects. Otherwise only the token (it rots silently). */
   full: boolean;
-  /** The resource's gitlabCaBundle; default: stack config gitlab:caBundle or GITLAB_CA_BUNDLE. */
+  /** The resource's gitlabCaBundle; default: the provider's gitlabCaBundle setting. */
   caBundle?: string;
 }
 

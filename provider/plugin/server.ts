@@ -76,7 +76,10 @@ function safeSecrets(get: () => string[]): string[] {
 export function resourceProviderService(version: string, schema: string): grpc.UntypedServiceImplementation {
   let ctx: Context = providerContext({}, false);
   let explicit = false;
-  const secretsOf = (type: string) => kindOf(type).spec.secrets;
+  // The engine says in Configure whether it takes secrets back; an engine that does not re-marks them itself.
+  let acceptsSecrets = true;
+  const marked = (ops: Operations) => (acceptsSecrets ? ops.spec.secrets : []);
+  const secretsOf = (type: string) => marked(kindOf(type));
   const named = (verb: string) => (req: { getType(): string }) => `${req.getType().replace(/^gitlab-sources:/, "")}: ${verb} failed`;
 
   return {
@@ -116,7 +119,8 @@ export function resourceProviderService(version: string, schema: string): grpc.U
         const name = req.getName();
         if (name) explicit = !name.startsWith("default");
         ctx = providerContext(fromStruct(req.getArgs()), explicit);
-        return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setSupportspreview(false);
+        acceptsSecrets = req.getAcceptsecrets();
+        return new provproto.ConfigureResponse().setAcceptsecrets(acceptsSecrets).setAcceptresources(false).setSupportspreview(false);
       },
     ),
 
@@ -128,7 +132,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
         // As dynamic mode: a name left out is the resource's name in the program.
         if (ops.spec.autoName && news[ops.spec.autoName] === undefined) news[ops.spec.autoName] = req.getName();
         const { inputs, failures } = await ops.check(ctx, fromStruct(req.getOlds()), news);
-        return new provproto.CheckResponse().setInputs(toStruct(inputs, ops.spec.secrets)).setFailuresList(failureList([...refused, ...failures]));
+        return new provproto.CheckResponse().setInputs(toStruct(inputs, marked(ops))).setFailuresList(failureList([...refused, ...failures]));
       },
     ),
 
@@ -156,7 +160,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
       async (req: provproto.CreateRequest) => {
         const ops = kindOf(req.getType());
         const { id, outs } = await ops.create(ctx, fromStruct(req.getProperties()));
-        return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, ops.spec.secrets));
+        return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, marked(ops)));
       },
       (req) => secretsOf(req.getType()),
     ),
@@ -170,7 +174,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
         const { id, props: state, inputs } = await ops.read(ctx, req.getId(), props, importing);
         const response = new provproto.ReadResponse().setId(id);
         if (id === "") return response;
-        return response.setProperties(toStruct(state, ops.spec.secrets)).setInputs(toStruct(inputs ?? {}, ops.spec.secrets));
+        return response.setProperties(toStruct(state, marked(ops))).setInputs(toStruct(inputs ?? {}, marked(ops)));
       },
     ),
 
@@ -179,7 +183,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
       async (req: provproto.UpdateRequest) => {
         const ops = kindOf(req.getType());
         const { outs } = await ops.update(ctx, req.getId(), fromStruct(req.getOlds()), fromStruct(req.getNews()));
-        return new provproto.UpdateResponse().setProperties(toStruct(outs, ops.spec.secrets));
+        return new provproto.UpdateResponse().setProperties(toStruct(outs, marked(ops)));
       },
       (req) => secretsOf(req.getType()),
     ),

@@ -42,12 +42,20 @@ const RUNS: Record<string, ExampleRun> = {
   ci: { config: () => ({}), resources: 6, registers: { dataSources: 1, providers: 1, spaceRepositories: 3, credentials: 2 } },
 };
 
-const examples = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, "Pulumi.yaml")));
+/** The examples in other languages, and the test file that runs each under the real CLI with the plugin. */
+const ELSEWHERE: Record<string, string> = { yaml: "plugin.e2e.ts", python: "languages.e2e.ts", go: "languages.e2e.ts" };
 
-test("every folder of examples/ is a standalone Pulumi project this file runs", () => {
+const projects = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, "Pulumi.yaml")));
+/** The Node.js examples (a package.json): this file runs them. */
+const examples = projects.filter((name) => fs.existsSync(path.join(EXAMPLES, name, "package.json")));
+
+test("every folder of examples/ is a standalone Pulumi project that this file or another runs", () => {
   const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  expect(examples.sort()).toEqual(folders.sort());
-  expect(Object.keys(RUNS).sort()).toEqual(examples);
+  expect(projects.sort()).toEqual(folders.sort());
+  for (const name of projects) expect(fs.existsSync(path.join(EXAMPLES, name, "README.md"))).toBe(true);
+  expect(Object.keys(RUNS).sort()).toEqual(examples.sort());
+  expect(projects.filter((name) => !examples.includes(name)).sort()).toEqual(Object.keys(ELSEWHERE).sort());
+  for (const [name, file] of Object.entries(ELSEWHERE)) expect(fs.readFileSync(path.join(__dirname, file), "utf8")).toContain(`"examples", "${name}"`);
   for (const name of examples) {
     const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, "package.json"), "utf8"));
     expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(["@pulumi/pulumi", "pulumi-gitlab-sources"]));

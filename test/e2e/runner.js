@@ -11,7 +11,8 @@
  * The program is the project's entry point (Pulumi.yaml `main`, else package.json `main`,
  * else `.`), loaded afresh for every run: `pulumi up` runs it twice (preview, then update).
  * TypeScript is registered as the Node.js language host does (`runtime.options.typescript`).
- * Commands that do not run a program (`stack`, `config`, `cancel`, ...) go to the CLI as is.
+ * Commands that do not run a program (`stack`, `config`, `cancel`, ...), and programs that are
+ * not Node.js ones, go to the CLI as is.
  */
 "use strict";
 const { spawn } = require("node:child_process");
@@ -32,6 +33,10 @@ function readProject() {
     if (fs.existsSync(file)) return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
   }
   throw new Error(`no Pulumi.yaml in ${projectDir}`);
+}
+
+function runtimeName(project) {
+  return typeof project.runtime === "string" ? project.runtime : project.runtime && project.runtime.name;
 }
 
 function entryPoint(project) {
@@ -92,7 +97,8 @@ async function serveProgram() {
 
 async function main() {
   const args = process.argv.slice(2);
-  const served = PROGRAM_COMMANDS.has(args[0]) ? await serveProgram() : undefined;
+  // A program in another language (Pulumi YAML) runs under its own language host, as the CLI starts it.
+  const served = PROGRAM_COMMANDS.has(args[0]) && runtimeName(readProject()) === "nodejs" ? await serveProgram() : undefined;
   const child = spawn("pulumi", [...args, ...(served ? served.args : [])], { stdio: "inherit" });
   // Ctrl-C reaches the CLI too (same process group); the CLI decides, the program keeps serving.
   process.on("SIGINT", () => undefined);

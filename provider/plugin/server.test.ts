@@ -1,0 +1,144 @@
+/**
+ * The plugin's ResourceProvider service called in this process, with the requests the engine
+ * sends, against the sandbox: provider configuration (CheckConfig, DiffConfig, Configure per
+ * instance), secrets marked in what goes back, references as ids, and import from an id
+ * alone. plugin.e2e.ts drives the plugin itself under the real CLI.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { useSandbox } from "../../test/support/fixture";
+import { UNKNOWN } from "../core/unknown";
+import { resourceProviderService } from "./server";
+import { fromStruct, toStruct } from "./wire";
+
+const fx = useSandbox();
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const TYPE = "gitlab-sources:torque:RepositoryProvider";
+
+type Service = grpc.UntypedServiceImplementation;
+
+/** One call as the engine makes it: the answer, or the gRPC error. */
+function call<Res>(service: Service, method: string, request: unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    (service[method] as (call: unknown, callback: grpc.sendUnaryData<Res>) => void)({ request }, (err, res) => (err ? reject(err) : resolve(res as Res)));
+  });
+}
+
+/** What the engine stores: secrets still marked. */
+const raw = (struct: structproto.Struct | undefined) => struct?.toJavaScript() ?? {};
+
+/** A plugin process configured as the default provider (stack config) or an explicit one (its inputs). */
+async function configured(args: Record<string, unknown>, name = "default_0_1_0", acceptSecrets = true): Promise<Service> {
+  const service = resourceProviderService("0.1.0", "{}");
+  const urn = `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
+  await call(service, "checkConfig", new provproto.CheckRequest().setUrn(urn).setName(name).setNews(toStruct(args)));
+  await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setName(name).setUrn(urn).setAcceptsecrets(acceptSecrets));
+  return service;
+}
+
+const account = () => ({ torqueUrl: fx.sandbox.torque.url, torqueToken: { ...SECRET, value: fx.demo.torqueToken } });
+const gitlab = () => `${fx.sandbox.gitlab.url}/`;
+
+function check(service: Service, news: Record<string, unknown>, olds: Record<string, unknown> = {}, type = TYPE, name = "gl") {
+  return call<provproto.CheckResponse>(service, "check", new provproto.CheckRequest().setType(type).setName(name).setUrn(`urn:pulumi:dev::p::${type}::${name}`).setNews(toStruct(news)).setOlds(toStruct(olds)));
+}
+
+describe("provider configuration", () => {
+  test("CheckConfig names a bad setting and marks the credentials secret", async () => {
+    const service = resourceProviderService("0.1.0", "{}");
+    const answer = await call<provproto.CheckResponse>(
+      service,
+      "checkConfig",
+      new provproto.CheckRequest().setName("west").setNews(toStruct({ torqueUrl: "https://west.example", torqueToken: "t-1", torqueTimeoutSeconds: "soon", version: "0.1.0" })),
+    );
+    expect(answer.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+      ["torqueTimeoutSeconds", "torqueTimeoutSeconds must be a positive number; set it to a number of seconds, such as 30."],
+    ]);
+    expect(raw(answer.getInputs())).toMatchObject({ torqueUrl: "https://west.example", torqueToken: { ...SECRET, value: "t-1" } });
+  });
+
+  test("DiffConfig replaces the provider for another account or organization, updates it for anything else", async () => {
+    const service = resourceProviderService("0.1.0", "{}");
+    const diff = async (olds: Record<string, unknown>, news: Record<string, unknown>) => {
+      const answer = await call<provproto.DiffResponse>(service, "diffConfig", new provproto.DiffRequest().setOlds(toStruct(olds)).setNews(toStruct(news)));
+      return { changes: answer.getChanges(), replaces: answer.getReplacesList() };
+    };
+    const { DIFF_NONE, DIFF_SOME } = provproto.DiffResponse.DiffChanges;
+    const west = { torqueUrl: "https://west.example", torqueToken: "t-1", enosOrgId: "o-1" };
+    expect(await diff(west, west)).toEqual({ changes: DIFF_NONE, replaces: [] });
+    expect(await diff(west, { ...west, torqueToken: "t-2" })).toEqual({ changes: DIFF_SOME, replaces: [] });
+    expect(await diff(west, { ...west, torqueUrl: "https://east.example" })).toEqual({ changes: DIFF_SOME, replaces: ["torqueUrl"] });
+    expect(await diff(west, { ...west, enosOrgId: "o-2" })).toEqual({ changes: DIFF_SOME, replaces: ["enosOrgId"] });
+    expect(await diff(west, { ...west, torqueUrl: UNKNOWN })).toEqual({ changes: DIFF_SOME, replaces: ["torqueUrl"] });
+    // The dynamic provider's state, when a stack moves to the plugin: nothing to compare.
+    expect(await diff({ version: "3.270.0" }, west)).toEqual({ changes: DIFF_SOME, replaces: [] });
+  });
+
+  test("a missing setting is named as the provider instance takes it: stack config for the default provider, an input for an explicit one", async () => {
+    const inputs = { name: "gl-missing", baseUrl: gitlab(), token: fx.demo.gitlabToken };
+    const byDefault = await check(await configured({ torqueUrl: fx.sandbox.torque.url }), inputs);
+    expect(byDefault.getFailuresList().map((f) => f.getReason())).toEqual([expect.stringContaining("`pulumi config set --secret gitlab-sources:torqueToken <token>`")]);
+    const explicit = await check(await configured({ torqueUrl: fx.sandbox.torque.url }, "west"), inputs);
+    expect(explicit.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([["torqueToken", expect.stringContaining("the provider's `torqueToken` input")]]);
+  });
+
+  test("settings not known at preview (outputs of resources still to be created) skip the checks that need them", async () => {
+    const service = await configured({ torqueUrl: UNKNOWN, torqueToken: UNKNOWN });
+    const answer = await check(service, { name: "gl-later", baseUrl: gitlab(), token: "glpat-not-checked-yet" });
+    expect(answer.getFailuresList()).toEqual([]);
+  });
+});
+
+describe("resources", () => {
+  test("check fills the name from the resource's, and returns the token secret although it came plain", async () => {
+    const answer = await check(await configured(account()), { baseUrl: gitlab(), token: fx.demo.gitlabToken }, {}, TYPE, "named-by-resource");
+    expect(answer.getFailuresList()).toEqual([]);
+    expect(raw(answer.getInputs())).toMatchObject({ name: "named-by-resource", token: { ...SECRET, value: fx.demo.gitlabToken } });
+  });
+
+  test("an engine that takes no secrets back gets plain values (it marks them itself)", async () => {
+    const answer = await check(await configured(account(), "default_0_1_0", false), { baseUrl: gitlab(), token: fx.demo.gitlabToken });
+    expect(raw(answer.getInputs())).toMatchObject({ token: fx.demo.gitlabToken });
+  });
+
+  test("a reference arrives as the referenced resource's id: the inputs it determines; unknown at preview", async () => {
+    const service = await configured(account());
+    const type = "gitlab-sources:torque:SpaceRepository";
+    const news = { space: fx.demo.torqueSpace, repositoryName: "by-reference", repositoryUrl: `${gitlab()}platform/infra`, preflight: "off" };
+    const known = await check(service, { ...news, credential: `${fx.demo.torqueSpace}/gitlab-demo-credential` }, {}, type);
+    expect(known.getFailuresList()).toEqual([]);
+    expect(fromStruct(known.getInputs())).toMatchObject({ storedCredentialSpace: fx.demo.torqueSpace, storedCredentialName: "gitlab-demo-credential", credentialName: "gitlab-demo-credential" });
+    const later = await check(service, { ...news, repositoryProvider: UNKNOWN }, {}, type);
+    expect(fromStruct(later.getInputs())).toMatchObject({ providerId: UNKNOWN });
+    const bad = await check(service, { ...news, credential: "no-slash" }, {}, type);
+    expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toContainEqual(["credential", "credential: no-slash is not a git credential id; use <space>/<name>, e.g. platform/assets."]);
+  });
+
+  test("import reads from the id alone: inputs without the token, which the program's then counts as the one it has", async () => {
+    const service = await configured(account());
+    const seeded = fx.sandbox.torque.seedProvider({ name: "by-hand", type: "gitLabEnterprise", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [] });
+    const before = fx.sandbox.torque.requests.length;
+    const read = await call<provproto.ReadResponse>(service, "read", new provproto.ReadRequest().setId(seeded.id).setType(TYPE).setUrn(`urn:pulumi:dev::p::${TYPE}::byhand`));
+    expect(read.getId()).toBe(seeded.id);
+    const inputs = fromStruct(read.getInputs());
+    expect(inputs).toMatchObject({ name: "by-hand", baseUrl: gitlab(), repos: [] });
+    expect(inputs).not.toHaveProperty("token");
+    const diff = (olds: Record<string, unknown>, oldInputs: Record<string, unknown>, news: Record<string, unknown>) =>
+      call<provproto.DiffResponse>(service, "diff", new provproto.DiffRequest().setId(seeded.id).setType(TYPE).setOlds(toStruct(olds)).setOldInputs(toStruct(oldInputs)).setNews(toStruct(news)));
+    const declared = { ...inputs, token: fx.demo.gitlabToken };
+    const state = fromStruct(read.getProperties());
+    expect((await diff(state, inputs, declared)).getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    // Once the program's token is in state, a new one is a change like any other.
+    const rotated = await diff(state, declared, { ...declared, token: "glpat-rotated" });
+    expect([rotated.getChanges(), rotated.getDiffsList()]).toEqual([provproto.DiffResponse.DiffChanges.DIFF_SOME, ["token"]]);
+    expect(fx.sandbox.torque.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  test("a server's refusal is one gRPC error naming the call, never a crash", async () => {
+    const service = await configured(account());
+    await expect(call(service, "delete", new provproto.DeleteRequest().setId("no-such-provider").setType("gitlab-sources:torque:Nothing"))).rejects.toMatchObject({
+      details: expect.stringContaining("unknown resource type gitlab-sources:torque:Nothing"),
+    });
+  });
+});
