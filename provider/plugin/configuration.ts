@@ -29,6 +29,26 @@ export function checkProviderInputs(inputs: Props): CheckFailure[] {
 export const PLACE_SETTINGS: SettingName[] = ["torqueUrl", "enosApiGateway", "enosOrgId"];
 
 /**
+ * Whether two values of a place setting name another place. A URL written another way (a
+ * trailing slash, the host's case, https left implicit as settings allow) is the same place:
+ * an update of the provider, not a replacement of everything it registered.
+ */
+export function movesPlace(name: SettingName, old: unknown, next: unknown): boolean {
+  if (containsUnknown(next)) return true;
+  const url = (value: unknown) => {
+    const text = String(value ?? "").trim().replace(/\/+$/, "");
+    try {
+      const parsed = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`);
+      return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+    } catch {
+      return text;
+    }
+  };
+  const same = name === "enosOrgId" ? String(old ?? "") === String(next ?? "") : url(old) === url(next);
+  return !same;
+}
+
+/**
  * The configuration of one provider instance, from what Configure hands over: stack config
  * `gitlab-sources:*` for the default provider, the inputs of an explicit one. A value not
  * known yet (an output of a resource still to be created, at preview) makes it partial.

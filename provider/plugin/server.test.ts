@@ -70,6 +70,9 @@ describe("provider configuration", () => {
     expect(await diff(west, { ...west, torqueToken: "t-2" })).toEqual({ changes: DIFF_SOME, replaces: [] });
     expect(await diff(west, { ...west, torqueUrl: "https://east.example" })).toEqual({ changes: DIFF_SOME, replaces: ["torqueUrl"] });
     expect(await diff(west, { ...west, enosOrgId: "o-2" })).toEqual({ changes: DIFF_SOME, replaces: ["enosOrgId"] });
+    // The same account written another way: the provider is updated, nothing is replaced.
+    expect(await diff(west, { ...west, torqueUrl: "https://WEST.example/" })).toEqual({ changes: DIFF_SOME, replaces: [] });
+    expect(await diff(west, { ...west, torqueUrl: "west.example" })).toEqual({ changes: DIFF_SOME, replaces: [] });
     expect(await diff(west, { ...west, torqueUrl: UNKNOWN })).toEqual({ changes: DIFF_SOME, replaces: ["torqueUrl"] });
     // The dynamic provider's state, when a stack moves to the plugin: nothing to compare.
     expect(await diff({ version: "3.270.0" }, west)).toEqual({ changes: DIFF_SOME, replaces: [] });

@@ -10,7 +10,7 @@ import type { Operations } from "../core/provider";
 import { safeText } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown, UNKNOWN } from "../core/unknown";
-import { checkProviderInputs, PLACE_SETTINGS, providerContext, providerInputs } from "./configuration";
+import { checkProviderInputs, movesPlace, PLACE_SETTINGS, providerContext, providerInputs } from "./configuration";
 import { kinds } from "./kinds";
 import { fromStruct, toStruct } from "./wire";
 
@@ -105,7 +105,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
         // Old settings of none of ours: a provider of another package (the dynamic provider, when a
         // stack moves to the plugin) or one set by environment alone. Nothing says the place changed.
         const comparable = Object.keys(olds).length > 0;
-        const replaces = comparable ? changed.filter((name) => PLACE_SETTINGS.includes(name)) : [];
+        const replaces = comparable ? changed.filter((name) => PLACE_SETTINGS.includes(name) && movesPlace(name, olds[name], news[name])) : [];
         return new provproto.DiffResponse()
           .setChanges(changed.length > 0 ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
           .setDiffsList(changed)

@@ -157,16 +157,39 @@ test("the import option adopts a registration made by hand in the second account
       gitUrl: \${modelsUrl}
       token: \${gitlabToken}
       description: made by hand
-    options:
-      protect: true
 `);
   await project.ok("preview --expect-no-changes");
   await project.ok("refresh --yes --expect-no-changes");
   expect([...writes(fx.sandbox), ...writes(second.sandbox)]).toEqual([]);
-  await project.ok(["state", "unprotect", project.urn("gitlab-sources:enos:GitLabDataSource", "madeByHandModels"), "--yes"]);
 });
 
-test("destroy empties both accounts", async () => {
+test("accountB written another way is updated in place; pointed at the first account, its resources move there", async () => {
+  resetLogs(fx.sandbox);
+  resetLogs(second.sandbox);
+  await project.setConfig({ accountBTorqueUrl: `${second.sandbox.torque.url}/` });
+  const same = await project.ok("up --yes");
+  expect(same.output).toMatch(/~\s+pulumi:providers:gitlab-sources accountB updated/);
+  expect(same.output).not.toMatch(/replaced|created|deleted/);
+  expect([...writes(fx.sandbox), ...writes(second.sandbox)]).toEqual([]);
+
+  // The engine replaces no resource that still carries its import option: done with, it goes.
+  const file = path.join(project.dir, "Pulumi.yaml");
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\n {6}import: \S+/, ""));
+  const a = providerSettings((name) => `accountB${name[0].toUpperCase()}${name.slice(1)}`, first());
+  await project.setConfig(a.plain, a.secret);
+  await project.ok("up --yes");
+  // Created in the first account before the old ones were deleted from the second, through the old provider.
+  expect(registrations(second)).toEqual({ providers: [], credentials: [], repositories: [], dataSources: [] });
+  expect(registrations(first())).toEqual({
+    providers: ["made-by-hand", "shared-gitlab"],
+    credentials: ["team-a-gitlab", "team-b-gitlab"],
+    repositories: ["team-a-models", "team-b-models"],
+    dataSources: ["made_by_hand", "shared_models", "team_a_models", "team_b_models"],
+  });
+  await project.ok("preview --refresh --expect-no-changes");
+});
+
+test("destroy empties every account", async () => {
   await project.ok("destroy --yes");
   const empty = { providers: [], credentials: [], repositories: [], dataSources: [] };
   expect(registrations(first())).toEqual(empty);
