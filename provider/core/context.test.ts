@@ -1,0 +1,45 @@
+import { stackConfigContext, transportSettings } from "./context";
+import { enosClient } from "../enos/settings";
+import { providerContext } from "../plugin/configuration";
+import { torqueClient } from "../torque/settings";
+
+describe("a provider's configuration", () => {
+  test("dynamic mode reads the package's names, and the older keys where those are not set", () => {
+    const config: Record<string, string> = { "gitlab-sources:torqueUrl": "https://new.example", "torque:url": "https://old.example", "torque:token": "t-old" };
+    const ctx = stackConfigContext({ get: (key) => config[key] });
+    expect([ctx.setting("torqueUrl"), ctx.setting("torqueToken")]).toEqual(["https://new.example", "t-old"]);
+    expect([ctx.key("torqueUrl"), ctx.key("torqueToken"), ctx.key("enosOrgId")]).toEqual(["gitlab-sources:torqueUrl", "torque:token", "enos:orgId"]);
+    expect(ctx.howToSet("torqueToken", "<token>")).toBe("`pulumi config set --secret torque:token <token>`");
+  });
+
+  test("an unset setting falls back to its environment variables, the first set winning", () => {
+    const saved = { ...process.env };
+    try {
+      process.env.TORQUE_HOST = "host.example";
+      process.env.TORQUE_HOSTNAME = "other.example";
+      expect(stackConfigContext({ get: () => undefined }).setting("torqueUrl")).toBe("host.example");
+      expect(providerContext({}, true).setting("torqueUrl")).toBe("host.example");
+      expect(providerContext({ torqueUrl: "https://given.example" }, true).setting("torqueUrl")).toBe("https://given.example");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("each configuration builds its own clients: two providers never share one", () => {
+    const west = providerContext({ torqueUrl: "https://west.example", torqueToken: "t-west", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, true);
+    const east = providerContext({ torqueUrl: "https://east.example", torqueToken: "t-east", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, true);
+    expect(torqueClient(west)).toBe(torqueClient(west));
+    expect(torqueClient(east)).not.toBe(torqueClient(west));
+    expect(enosClient(east)).not.toBe(enosClient(west));
+  });
+
+  test("a bad number names the key as this provider takes it", () => {
+    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, true), "enos")).toEqual({
+      property: "enosTimeoutSeconds",
+      reason: 'enosTimeoutSeconds must be a positive number, not "soon"; fix it with the provider\'s `enosTimeoutSeconds` input.',
+    });
+    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, false), "enos")).toMatchObject({
+      reason: expect.stringContaining("`pulumi config set gitlab-sources:enosTimeoutSeconds <number>`"),
+    });
+  });
+});
