@@ -6,6 +6,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { useSandbox } from "../../test/support/fixture";
 import { UNKNOWN } from "../core/unknown";
@@ -143,5 +144,26 @@ describe("resources", () => {
     await expect(call(service, "delete", new provproto.DeleteRequest().setId("no-such-provider").setType("gitlab-sources:torque:Nothing"))).rejects.toMatchObject({
       details: expect.stringContaining("unknown resource type gitlab-sources:torque:Nothing"),
     });
+  });
+});
+
+describe("initialization errors", () => {
+  test("a repository whose sync fails is an error carrying its id and state, as the engine keeps it", async () => {
+    const service = await configured(account());
+    const url = `${gitlab()}platform/ml/models`;
+    fx.sandbox.torque.setSync({ url, outcome: "Error", errors: ["branch main not found"], delayMs: 0 });
+    const type = "gitlab-sources:torque:SpaceRepository";
+    const news = { space: fx.demo.torqueSpace, repositoryName: "fails-sync", repositoryUrl: url, token: fx.demo.gitlabToken, preflight: "off" };
+    const checked = await check(service, news, {}, type, "fails-sync");
+    const error = await call(service, "create", new provproto.CreateRequest().setType(type).setUrn(`urn:pulumi:dev::p::${type}::fails-sync`).setProperties(checked.getInputs())).catch((err: grpc.ServiceError) => err);
+    const bin = (error as grpc.ServiceError).metadata.get("grpc-status-details-bin")[0] as Buffer;
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(bin));
+    const detail = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue_asU8());
+    expect([status.getDetailsList()[0].getTypeUrl(), detail.getId(), detail.getReasonsList()]).toEqual([
+      "type.googleapis.com/pulumirpc.ErrorResourceInitFailed",
+      `${fx.demo.torqueSpace}/fails-sync`,
+      ["branch main not found"],
+    ]);
+    expect(raw(detail.getProperties())).toMatchObject({ status: "Error", token: { ...SECRET, value: fx.demo.gitlabToken } });
   });
 });

@@ -44,7 +44,8 @@ function grpcError(err: unknown, context: string, secrets: string[] = []): grpc.
       .setReasonsList(error.reasons.map((r) => safeText(r)));
     const any = new anyproto.Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-    const status = new statusproto.Status().setCode(grpc.status.UNKNOWN).setMessage(error.message).addDetails(any);
+    const status = new statusproto.Status().setCode(grpc.status.UNKNOWN).setMessage(error.message);
+    status.addDetails(any); // returns the detail, not the status: not chainable
     metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
   }
   return Object.assign(new Error(error.message), { code: grpc.status.UNKNOWN, details: error.message, metadata });

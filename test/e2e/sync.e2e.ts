@@ -1,10 +1,11 @@
+import * as path from "node:path";
 import { diagnostics, expectFailure, expectSuccess, Project } from "./cli";
 import { useE2eSandbox } from "./sandbox";
 
 /**
  * A space repository whose sync ends in Error stays failed: every `pulumi up` fails with
  * Torque's message while Torque says Error, and the first one after Torque says Connected
- * succeeds and leaves nothing to do.
+ * succeeds and leaves nothing to do. As dynamic resources, and through the plugin.
  */
 const fx = useE2eSandbox();
 const TORQUE_SAYS = "Could not clone the repository: branch main not found";
@@ -30,4 +31,30 @@ test("every up fails with Torque's message while the sync is in Error; after Con
   expectSuccess(await project.run("preview --expect-no-changes"));
   expectSuccess(await project.run("refresh --yes --expect-no-changes"));
   expect(fx.sandbox.torque.spaceRepositories(fx.demo.torqueSpace).map((r) => r.name).sort()).toEqual(["infra", "infra-stored", "model-assets"]);
+});
+
+test("through the plugin too: kept with initialization errors, failing until Torque says Connected", async () => {
+  const url = `${fx.sandbox.gitlab.url}/platform/ml/models`;
+  fx.sandbox.torque.setSync({ url, outcome: "Error", errors: [TORQUE_SAYS], delayMs: 0 });
+  const project = Project.copy(path.join(__dirname, "programs", "sync-yaml"), "sync-yaml");
+  await project.installPlugin();
+  const { plain, secret } = fx.providerConfig();
+  const named = (values: Record<string, string>) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [`gitlab-sources:${k.replace(/^(torque|enos):(.)/, (_m, api: string, c: string) => `${api}${c.toUpperCase()}`)}`, v]));
+  const program = fx.programConfig();
+  await project.init({ ...named(plain), ...program.plain }, { ...named(secret), ...program.secret });
+
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const up = await project.run("up --yes");
+    expectFailure(up);
+    expect({ attempt, said: diagnostics(up, "model-assets-plugin") }).toEqual({ attempt, said: expect.stringContaining(TORQUE_SAYS) });
+  }
+  const kept = (await project.resources()).get("model-assets-plugin");
+  expect(kept?.initErrors).toEqual([TORQUE_SAYS]);
+
+  fx.sandbox.torque.editSpaceRepository(fx.demo.torqueSpace, "model-assets-plugin", { status: "Connected", errors: [] });
+  expectSuccess(await project.run("up --yes"));
+  expectSuccess(await project.run("preview --expect-no-changes"));
+  expectSuccess(await project.run("refresh --yes --expect-no-changes"));
+  expectSuccess(await project.run("destroy --yes"));
 });
