@@ -7,14 +7,13 @@ import * as path from "node:path";
 import { z } from "zod";
 import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
 import { SETTING_NAMES, SETTINGS } from "../provider/core/context";
-import { runtimeType, type ResourceSpec } from "../provider/core/spec";
+import { PACKAGE, runtimeType, schemaToken, type ResourceSpec } from "../provider/core/spec";
 
-export { runtimeType };
+export { PACKAGE, runtimeType, schemaToken };
 import { gitCredentialSpec } from "../provider/torque/gitCredential.schema";
 import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
 
-export const PACKAGE = "gitlab-sources";
 /** Import path of the generated Go SDK (module example.com/pulumi-gitlab-sources/sdk/go): example.com until the repository has a public home. */
 const GO_IMPORT_BASE = "example.com/pulumi-gitlab-sources/sdk/go/gitlabsources";
 export const specs: ResourceSpec[] = [gitLabDataSourceSpec, gitCredentialSpec, repositoryProviderSpec, spaceRepositorySpec];
@@ -30,11 +29,6 @@ interface JsonSchema {
   description?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
-}
-
-/** The token of a spec in the schema: `gitlab-sources:torque:RepositoryProvider`. */
-export function schemaToken(spec: Pick<ResourceSpec, "token">): string {
-  return `${PACKAGE}:${spec.token}`;
 }
 
 
@@ -97,7 +91,7 @@ function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
     if (!referenced.has(key)) inputProperties[key] = property(key, json);
   }
   for (const [key, reference] of Object.entries(spec.references ?? {})) {
-    inputProperties[key] = { $ref: `#/resources/${PACKAGE}:${reference.resource}`, description: reference.description };
+    inputProperties[key] = { $ref: `#/resources/${schemaToken({ token: reference.resource })}`, description: reference.description };
   }
   const properties = {
     ...Object.fromEntries(Object.entries(inputs.properties ?? {}).map(([k, json]) => [k, property(k, json)])),

@@ -14,22 +14,35 @@ export abstract class SpecResource extends pulumi.dynamic.Resource {
 }
 
 /**
- * The property bag passed to `pulumi.dynamic.Resource`: only keys present in it become
- * outputs, so every output is seeded (undefined) before the arguments. Secret properties are
- * marked secret here, so a token given as a plain string is still encrypted in the state's
- * inputs (`additionalSecretOutputs` covers outputs only) and masked by `preview --diff`.
+ * The property bag of a resource of this package, dynamic or served by the plugin: only keys
+ * present in it become outputs, so every output is seeded (undefined) before the arguments.
+ * Secret properties are marked secret here, so a token given as a plain string is still
+ * encrypted in the state's inputs (`additionalSecretOutputs` covers outputs only) and masked
+ * by `preview --diff`. An argument that takes another resource is, for a dynamic resource,
+ * the referenced resource's outputs it needs (`expand`); the plugin is passed the resource
+ * itself, whose id the engine sends (`pass`).
  */
-function resourceProps(spec: ResourceSpec, resourceName: string, args: object, importId: pulumi.Input<string> | undefined): pulumi.Inputs {
+export function specProps(spec: ResourceSpec, resourceName: string, args: object, references: "expand" | "pass"): pulumi.Inputs {
   const keys = [...Object.keys(spec.inputs.shape), ...Object.keys(spec.computed.shape)];
   const props: pulumi.Inputs = Object.fromEntries(keys.map((k) => [k, undefined]));
   if (spec.autoName) props[spec.autoName] = resourceName;
   for (const [key, value] of Object.entries(args)) {
-    const reference = spec.references?.[key];
+    const reference = references === "expand" ? spec.references?.[key] : undefined;
     if (value === undefined) continue;
     if (!reference) props[key] = value;
     else for (const [input, output] of Object.entries(reference.sets)) props[input] = (value as Record<string, unknown>)[output];
   }
   for (const key of spec.secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+  return props;
+}
+
+/** The caller's options plus the spec's secret outputs. */
+export function withSecretOutputs(spec: ResourceSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...spec.secrets] };
+}
+
+function resourceProps(spec: ResourceSpec, resourceName: string, args: object, importId: pulumi.Input<string> | undefined): pulumi.Inputs {
+  const props = specProps(spec, resourceName, args, "expand");
   if (importId !== undefined) props[IMPORT_ID] = importId;
   return props;
 }
@@ -41,5 +54,5 @@ function resourceProps(spec: ResourceSpec, resourceName: string, args: object, i
  */
 function resourceOptions(spec: ResourceSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
   const { import: _moved, ...rest } = opts;
-  return { ...rest, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...spec.secrets] };
+  return withSecretOutputs(spec, rest);
 }

@@ -70,3 +70,11 @@ export function runtimeType(spec: Pick<ResourceSpec, "token">): string {
   const [module, type] = spec.token.split(":");
   return `pulumi-nodejs:dynamic/${module}:${type}`;
 }
+
+/** The package's name in Pulumi: resource types `gitlab-sources:<module>:<Type>`, the provider `pulumi:providers:gitlab-sources`. */
+export const PACKAGE = "gitlab-sources";
+
+/** The token of a spec in the schema and for the plugin: `gitlab-sources:torque:RepositoryProvider`. */
+export function schemaToken(spec: Pick<ResourceSpec, "token">): string {
+  return `${PACKAGE}:${spec.token}`;
+}

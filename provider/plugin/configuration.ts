@@ -1,4 +1,4 @@
-import { Context, SETTING_NAMES, SETTINGS, SettingName } from "../core/context";
+import { Context, positiveSetting, SETTING_NAMES, SETTINGS, SettingName } from "../core/context";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 
@@ -9,16 +9,20 @@ export function providerInputs(props: Props): Partial<Record<SettingName, unknow
   return Object.fromEntries(SETTING_NAMES.filter((name) => props[name] !== undefined && props[name] !== null).map((name) => [name, props[name]]));
 }
 
-/** Type and range of each setting given; what needs the network (a token's worth) is judged when resources use it. */
-export function checkProviderInputs(inputs: Props): CheckFailure[] {
+/**
+ * Type and range of each setting given, as the provider will read them (a number is checked as
+ * every other configuration's is); what needs the network (a token's worth) is judged when
+ * resources use it.
+ */
+export function checkProviderInputs(inputs: Props, explicit: boolean): CheckFailure[] {
+  const ctx = providerContext(inputs, explicit);
   const failures: CheckFailure[] = [];
   for (const [name, value] of Object.entries(providerInputs(inputs)) as [SettingName, unknown][]) {
     if (containsUnknown(value)) continue;
     const spec = SETTINGS[name];
-    if (spec.type === "number") {
-      const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-      if (!(Number.isFinite(number) && number > 0)) failures.push({ property: name, reason: `${name} must be a positive number; set it to a number of ${name.endsWith("Megabytes") ? "megabytes" : name.endsWith("Seconds") ? "seconds" : "requests"}, such as ${spec.default}.` });
-    } else if (typeof value !== "string") {
+    const checked = spec.type === "number" ? positiveSetting(ctx, name) : undefined;
+    if (typeof checked === "object") failures.push(checked);
+    if (spec.type === "string" && typeof value !== "string") {
       failures.push({ property: name, reason: `${name} must be a string; set it to ${spec.description.replace(/\.$/, "").toLowerCase()}.` });
     }
   }

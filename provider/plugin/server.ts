@@ -56,17 +56,9 @@ function serve<Req, Res>(context: (req: Req) => string, handler: (req: Req) => P
   return (call: Call<Req>, callback: Reply<Res>) => {
     handler(call.request).then(
       (res) => callback(null, res),
-      (err) => callback(grpcError(err, context(call.request), safeSecrets(() => secrets(call.request)))),
+      (err) => callback(grpcError(err, context(call.request), secrets(call.request))),
     );
   };
-}
-
-function safeSecrets(get: () => string[]): string[] {
-  try {
-    return get();
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -80,7 +72,8 @@ export function resourceProviderService(version: string, schema: string): grpc.U
   // The engine says in Configure whether it takes secrets back; an engine that does not re-marks them itself.
   let acceptsSecrets = true;
   const marked = (ops: Operations) => (acceptsSecrets ? ops.spec.secrets : []);
-  const secretsOf = (type: string) => marked(kindOf(type));
+  // For an error's properties: a type this plugin does not serve has none.
+  const secretsOf = (type: string) => (acceptsSecrets ? (kinds.get(type)?.spec.secrets ?? []) : []);
   const named = (verb: string) => (req: { getType(): string }) => `${req.getType().replace(/^gitlab-sources:/, "")}: ${verb} failed`;
 
   return {
@@ -93,7 +86,7 @@ export function resourceProviderService(version: string, schema: string): grpc.U
       async (req: provproto.CheckRequest) => {
         explicit = !req.getName().startsWith("default");
         const news = fromStruct(req.getNews());
-        return new provproto.CheckResponse().setInputs(toStruct(news, SECRET_SETTINGS)).setFailuresList(failureList(checkProviderInputs(news)));
+        return new provproto.CheckResponse().setInputs(toStruct(news, SECRET_SETTINGS)).setFailuresList(failureList(checkProviderInputs(news, explicit)));
       },
     ),
 

@@ -4,26 +4,24 @@ import { UNKNOWN } from "../core/unknown";
 
 type Props = Record<string, unknown>;
 
-/** Pulumi's signature key, and the signatures of a secret and of a resource reference. */
+/** Pulumi's signature key, and the signature of a secret. */
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
 
-function isSigned(value: unknown, sig: string): value is { value?: unknown; id?: unknown; urn?: string } {
-  return typeof value === "object" && value !== null && (value as Props)[SIG] === sig;
+function isSecret(value: unknown): value is { value?: unknown } {
+  return typeof value === "object" && value !== null && (value as Props)[SIG] === SECRET;
 }
 
 /**
  * Plain values from the engine's: secrets unwrapped (and remembered, so no message shows
- * them), resource references as their ids (`acceptResources` is false, so the engine sends
- * ids already; this covers a reference it keeps anyway), unknowns kept as the engine's unknown.
+ * them), unknowns kept as the engine's unknown. Resource references arrive as ids already:
+ * Configure answers `acceptResources: false`.
  */
 export function plain(value: unknown): unknown {
-  if (isSigned(value, SECRET)) {
+  if (isSecret(value)) {
     rememberSecret(value.value);
     return plain(value.value);
   }
-  if (isSigned(value, RESOURCE)) return value.id === undefined || value.id === "" ? UNKNOWN : plain(value.id);
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;

@@ -142,11 +142,9 @@ describe.each(LANGUAGES)("examples/%s", (language) => {
     lap("prepare (wait)");
     const project = Project.copy(path.join(repo, "examples", language), `${language}-example`);
     await project.installPlugin();
+    const provider = fx.packageConfig();
     const program = fx.programConfig();
-    await project.init(
-      { "gitlab-sources:torqueUrl": fx.sandbox.torque.url, "gitlab-sources:enosApiGateway": fx.sandbox.enos.url, "gitlab-sources:enosOrgId": fx.demo.enosOrgId, "gitlab-sources:enosAppKey": fx.demo.enosAppKey, ...program.plain },
-      { "gitlab-sources:torqueToken": fx.demo.torqueToken, "gitlab-sources:enosAppSecret": fx.demo.enosAppSecret, ...program.secret },
-    );
+    await project.init({ ...provider.plain, ...program.plain }, { ...provider.secret, ...program.secret });
     lap("install plugin, init");
     const pulumi = pulumiRoot();
     const runs: ProgramRun[] = [];

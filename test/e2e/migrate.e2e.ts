@@ -13,11 +13,10 @@ const fx = useE2eSandbox();
 test("a dynamic stack moves to the plugin without a create, a delete or a write", async () => {
   const project = Project.scenario("migrate");
   await project.installPlugin();
-  const provider = fx.providerConfig();
-  const program = fx.programConfig();
   // The package's own config names, which dynamic mode reads too: set before the move.
-  const rename = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`gitlab-sources:${k.replace(/^(torque|enos):(.)/, (_m, api: string, c: string) => `${api}${c.toUpperCase()}`)}`, v]));
-  await project.init({ ...rename(provider.plain), ...program.plain, mode: "dynamic" }, { ...rename(provider.secret), ...program.secret });
+  const provider = fx.packageConfig();
+  const program = fx.programConfig();
+  await project.init({ ...provider.plain, ...program.plain, mode: "dynamic" }, { ...provider.secret, ...program.secret });
   await project.ok("up --yes");
   const before = await project.resources();
   expect([...before.values()].map((r) => r.type).sort()).toEqual([

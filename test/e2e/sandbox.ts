@@ -1,4 +1,5 @@
 /** The sandbox servers as the e2e scenarios use them: provider config for the CLI, and what was written. */
+import { SETTING_NAMES, SETTINGS } from "../../provider/core/context";
 import type { Sandbox } from "../sandbox";
 import { useSandbox, type Fixture } from "../support/fixture";
 import { disposeProjects } from "./cli";
@@ -9,6 +10,8 @@ const SECRET_KEYS = new Set(["torque:token", "enos:appSecret"]);
 export interface E2eFixture extends Fixture {
   /** The provider config pointing at the sandbox, split as `pulumi config set-all` takes it. */
   providerConfig(): { plain: Record<string, string>; secret: Record<string, string> };
+  /** The same under the package's own names (`gitlab-sources:torqueToken`), which the plugin's default provider reads. */
+  packageConfig(): { plain: Record<string, string>; secret: Record<string, string> };
   /** The program config every example and scenario reads. */
   programConfig(): { plain: Record<string, string>; secret: Record<string, string> };
   /** Every credential of the demo: none may appear in state or in anything the CLI prints. */
@@ -24,6 +27,12 @@ export function useE2eSandbox(): E2eFixture {
     const secret: Record<string, string> = {};
     for (const [k, v] of Object.entries(fx.config())) (SECRET_KEYS.has(k) ? secret : plain)[k] = v;
     return { plain, secret };
+  };
+  fx.packageConfig = () => {
+    const { plain, secret } = fx.providerConfig();
+    const named = (values: Record<string, string>) =>
+      Object.fromEntries(Object.entries(values).map(([key, value]) => [`gitlab-sources:${SETTING_NAMES.find((name) => SETTINGS[name].legacy === key)}`, value]));
+    return { plain: named(plain), secret: named(secret) };
   };
   fx.programConfig = () => ({
     plain: { gitlabUrl: `${fx.sandbox.gitlab.url}/`, torqueSpace: fx.demo.torqueSpace },

@@ -38,11 +38,9 @@ test("through the plugin too: kept with initialization errors, failing until Tor
   fx.sandbox.torque.setSync({ url, outcome: "Error", errors: [TORQUE_SAYS], delayMs: 0 });
   const project = Project.copy(path.join(__dirname, "programs", "sync-yaml"), "sync-yaml");
   await project.installPlugin();
-  const { plain, secret } = fx.providerConfig();
-  const named = (values: Record<string, string>) =>
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [`gitlab-sources:${k.replace(/^(torque|enos):(.)/, (_m, api: string, c: string) => `${api}${c.toUpperCase()}`)}`, v]));
+  const provider = fx.packageConfig();
   const program = fx.programConfig();
-  await project.init({ ...named(plain), ...program.plain }, { ...named(secret), ...program.secret });
+  await project.init({ ...provider.plain, ...program.plain }, { ...provider.secret, ...program.secret });
 
   for (let attempt = 1; attempt <= 2; attempt++) {
     const up = await project.run("up --yes");

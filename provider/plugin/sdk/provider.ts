@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SETTING_NAMES, SETTINGS, type SettingName } from "../../core/context";
-import { PACKAGE } from "../kinds";
+import { PACKAGE } from "../../core/spec";
 import { PLUGIN_VERSION } from "./resource";
 
 type NumberSetting = Extract<SettingName, `${string}${"Seconds" | "Concurrency" | "Megabytes"}`>;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { runtimeType, type ResourceSpec } from "../../core/spec";
-import { PACKAGE } from "../kinds";
+import { specProps, withSecretOutputs } from "../../core/resource";
+import { runtimeType, schemaToken, type ResourceSpec } from "../../core/spec";
 
 /** The plugin's version, which the engine loads for these resources (`pulumi plugin install resource gitlab-sources <version>`). */
 export const PLUGIN_VERSION = (require("../../../package.json") as { version: string }).version;
@@ -14,15 +14,9 @@ export const PLUGIN_VERSION = (require("../../../package.json") as { version: st
  */
 export abstract class PluginResource extends pulumi.CustomResource {
   protected constructor(spec: ResourceSpec, name: string, args: object, opts: pulumi.CustomResourceOptions = {}) {
-    const keys = [...Object.keys(spec.inputs.shape), ...Object.keys(spec.computed.shape), ...Object.keys(spec.references ?? {})];
-    const props: pulumi.Inputs = Object.fromEntries(keys.map((k) => [k, undefined]));
-    if (spec.autoName) props[spec.autoName] = name;
-    for (const [key, value] of Object.entries(args)) if (value !== undefined) props[key] = value;
-    for (const key of spec.secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
-    super(`${PACKAGE}:${spec.token}`, name, props, {
+    super(schemaToken(spec), name, specProps(spec, name, args, "pass"), {
       version: PLUGIN_VERSION,
-      ...opts,
-      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...spec.secrets],
+      ...withSecretOutputs(spec, opts),
       aliases: [...(opts.aliases ?? []), { type: runtimeType(spec) }],
     });
   }
