@@ -67,9 +67,9 @@ export function seedDemo({ gitlab, torque, enos }: Sandbox): DemoValues {
     enosAppSecret: "sandbox-app-secret",
     enosOrgId: "o-sandbox-org",
   };
-  const inOneYear = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10);
   const scopes = ["api", "read_user", "read_repository"];
-  gitlab.addToken({ token: demo.gitlabToken, name: "pulumi-demo", scopes, expiresAt: inOneYear, userId: 1 });
+  // Without an expiration date, as Torque asks: preview accepts it without a warning.
+  gitlab.addToken({ token: demo.gitlabToken, name: "pulumi-demo", scopes, expiresAt: null, userId: 1 });
   for (const path of demo.gitlabProjects) gitlab.addProject({ path, visibility: "private", members: [1] });
   torque.addApiToken(demo.torqueToken, { admin: true });
   torque.addSpace(demo.torqueSpace, { agents: ["sandbox-agent"], credentials: ["gitlab-demo-credential"] });
