@@ -113,6 +113,18 @@ export class GitLabServer extends SandboxServer {
     return token;
   }
 
+  get version(): string {
+    return GITLAB_VERSION;
+  }
+
+  tokenList(): GitLabToken[] {
+    return [...this.tokens.values()].map((token) => ({ ...token }));
+  }
+
+  projectList(): GitLabProject[] {
+    return [...this.projects.values()].map((project) => ({ ...project }));
+  }
+
   updateToken(token: string, patch: Partial<Omit<GitLabTokenSpec, "token">>): GitLabToken {
     return Object.assign(requireEntry(this.tokens, token, "GitLab token"), patch);
   }

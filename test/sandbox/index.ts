@@ -1,6 +1,9 @@
 import { loopbackFetch } from "./enos-probe";
 import { startEnos, type EnosServer } from "./enos";
 import { startGitLab, type GitLabServer } from "./gitlab";
+import { enosPage } from "./pages/enos";
+import { gitlabPage } from "./pages/gitlab";
+import { torquePage } from "./pages/torque";
 import type { SandboxServer } from "./server";
 import { startTorque, type TorqueServer } from "./torque";
 
@@ -38,6 +41,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gitlab = await track(startGitLab({ port: ports.gitlab }));
     const torque = await track(startTorque({ port: ports.torque }));
     const enos = await track(startEnos({ port: ports.enos, gitlabFetch: loopbackFetch(gitlab.port) }));
+    gitlab.page = () => gitlabPage(gitlab);
+    torque.page = () => torquePage(torque);
+    enos.page = () => enosPage(enos);
     return { gitlab, torque, enos, close };
   } catch (error) {
     await close(); // a port was taken: release the ones already bound

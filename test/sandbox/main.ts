@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   console.error(
     [
       "",
-      `Sandbox running: Torque ${sandbox.torque.url}, EnOS ${sandbox.enos.url}, GitLab ${sandbox.gitlab.url}.`,
+      `Sandbox running; what gets registered shows in a browser at Torque ${sandbox.torque.url}/, EnOS ${sandbox.enos.url}/, GitLab ${sandbox.gitlab.url}/.`,
       `Torque's sync: ${sync ? values["torque-sync"] : "immediate"} (${SYNC_USAGE}). Ctrl-C stops it.`,
     ].join("\n"),
   );
