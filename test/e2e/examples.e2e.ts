@@ -78,7 +78,7 @@ describe.each(examples)("examples/%s", (name) => {
   test("installs, previews, deploys, stays clean, refreshes and destroys under the real CLI", async () => {
     const run = RUNS[name];
     const project = await Project.example(name);
-    const provider = fx.providerConfig();
+    const provider = fx.packageConfig();
     const program = fx.programConfig();
     const extra = run.config(fx);
     await project.init({ ...provider.plain, ...program.plain, ...extra.plain }, { ...provider.secret, ...program.secret });

@@ -62,17 +62,19 @@ export interface DemoValues {
   enosOrgId: string;
 }
 
+export const DEMO: DemoValues = {
+  gitlabToken: "glpat-sandbox-demo-token",
+  gitlabProjects: ["platform/infra", "platform/ml/models"],
+  torqueToken: "torque-sandbox-admin-token",
+  torqueSpace: "platform",
+  enosAppKey: "sandbox-app-key",
+  enosAppSecret: "sandbox-app-secret",
+  enosOrgId: "o-sandbox-org",
+};
+
 /** Seeds the data the demo program uses and returns what its configuration needs. */
 export function seedDemo({ gitlab, torque, enos }: Sandbox): DemoValues {
-  const demo: DemoValues = {
-    gitlabToken: "glpat-sandbox-demo-token",
-    gitlabProjects: ["platform/infra", "platform/ml/models"],
-    torqueToken: "torque-sandbox-admin-token",
-    torqueSpace: "platform",
-    enosAppKey: "sandbox-app-key",
-    enosAppSecret: "sandbox-app-secret",
-    enosOrgId: "o-sandbox-org",
-  };
+  const demo: DemoValues = { ...DEMO, gitlabProjects: [...DEMO.gitlabProjects] };
   const scopes = ["api", "read_user", "read_repository"];
   // Without an expiration date, as Torque asks: preview accepts it without a warning.
   gitlab.addToken({ token: demo.gitlabToken, name: "pulumi-demo", scopes, expiresAt: null, userId: 1 });
