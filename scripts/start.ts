@@ -140,7 +140,8 @@ async function freshStack(cli: Cli, config: SandboxConfig): Promise<void> {
   if ((await cli.pulumi(args, { quiet: true })) !== 0) throw new Error("pulumi config set-all failed");
 }
 
-function whereToLook(sandbox: Sandbox, cli: Cli, once: boolean): string {
+/** `stopping`: why the sandbox stops now, if it does. */
+function whereToLook(sandbox: Sandbox, cli: Cli, stopping: string | undefined): string {
   const cliDir = cli.env.PATH!.split(path.delimiter)[0];
   return [
     "",
@@ -151,7 +152,7 @@ function whereToLook(sandbox: Sandbox, cli: Cli, once: boolean): string {
     "The stack, from another terminal in this folder:",
     `  export PATH=${cliDir}:$PATH PULUMI_BACKEND_URL=${cli.env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
     `  pulumi stack --stack ${STACK}; pulumi preview --refresh --expect-no-changes --stack ${STACK}`,
-    once ? "(--once: the sandbox stops now; npm start without it keeps the sandbox up.)" : "The sandbox runs until Ctrl-C.",
+    stopping ? `(${stopping}: the sandbox stops now.)` : "The sandbox runs until Ctrl-C.",
   ].join("\n");
 }
 
@@ -186,7 +187,7 @@ async function main(): Promise<number> {
     }
     const code = up !== 0 ? up : drift;
     say(code === 0 ? "npm start: up succeeded and the drift check is clean." : `npm start: ${up !== 0 ? "pulumi up" : "the drift check"} failed (exit ${code}).`);
-    process.stderr.write(`${whereToLook(sandbox, cli, values.once || interrupted)}\n`);
+    process.stderr.write(`${whereToLook(sandbox, cli, interrupted ? "Ctrl-C" : values.once ? "--once" : undefined)}\n`);
     if (interrupted) return 130; // Ctrl-C during the run
     if (!values.once) await stopped;
     return code;
