@@ -17,9 +17,22 @@ export class Context {
   constructor(
     private readonly lookup: (name: SettingName) => string | undefined,
     private readonly keyOf: (name: SettingName) => { key: string; input: boolean },
-    /** Some settings are not known yet (at preview, from outputs of resources still to be created): what needs them waits for up. */
-    readonly partial = false,
-  ) {}
+    options: { partial?: boolean; checksInSteps?: boolean } = {},
+  ) {
+    this.partial = options.partial ?? false;
+    this.checksInSteps = options.checksInSteps ?? false;
+  }
+
+  /** Some settings are not known yet (at preview, from outputs of resources still to be created): what needs them waits for up. */
+  readonly partial: boolean;
+
+  /**
+   * The host sends Create and Update at preview too (the plugin, which supports preview): the
+   * network checks of new and changed resources run there, as steps at the engine's
+   * parallelism, and again before the write, instead of in Check, which the engine calls one
+   * resource at a time. Dynamic mode's host has no preview support: there they run in Check.
+   */
+  readonly checksInSteps: boolean;
 
   /** The key that sets a setting here (`torque:token`, `gitlab-sources:torqueToken`, `torqueToken`). */
   key(name: SettingName): string {

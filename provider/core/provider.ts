@@ -7,7 +7,7 @@ import { Holders } from "./holders";
 import { infoOnce, warnOnce } from "./log";
 import { rememberSecret, safeText } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
-import { containsUnknown } from "./unknown";
+import { containsUnknown, UNKNOWN } from "./unknown";
 import { parseInputs } from "./validate";
 import { canonical, canonicalSet, toWire } from "./wire";
 import type { z } from "zod";
@@ -20,8 +20,21 @@ export interface Hooks<I, O> {
   validate?(inputs: Partial<I>): CheckFailure[];
   /** Defaults that depend on other properties, filled in once the inputs are valid. */
   complete?(inputs: Partial<I>): Partial<I>;
-  /** Settings and network checks on valid inputs; `olds` are the previous inputs, if any. */
-  preflight?(ctx: Context, inputs: Partial<I>, olds: Partial<I> | undefined): Promise<CheckFailure[]>;
+  /** Whether the configuration gives what the resource needs (a Torque token, EnOS credentials): a failure naming the setting. Nothing is sent. */
+  settings?(ctx: Context): CheckFailure | undefined;
+  /**
+   * Whether what the network checks test is new or changed since `olds`, the previous inputs
+   * (undefined: a new resource). Then every check runs; for an unchanged resource only those
+   * of its token (a token rots silently). Default: only a new resource.
+   */
+  changed?(inputs: Partial<I>, olds: Partial<I>): boolean;
+  /** Network checks on valid inputs: every one when `full`, else the token's alone. */
+  preflight?(ctx: Context, inputs: Partial<I>, full: boolean): Promise<CheckFailure[]>;
+  /**
+   * The outputs a create (`olds` undefined) or an update of `inputs` will have that are known
+   * before it runs (a constant type, an id kept); every other output is unknown at preview.
+   */
+  planned?(inputs: I, olds: O | undefined): Partial<O>;
   /** The account the configuration names (a Torque URL; an EnOS gateway and organization): recorded in each object's state, checked by every later call. */
   account(ctx: Context): Account;
   create(ctx: Context, inputs: I): Promise<{ id: string; outs: O }>;
@@ -68,11 +81,18 @@ export interface Operations {
   check(ctx: Context, olds: Props, news: Props): Result<{ inputs: Props; failures: CheckFailure[] }>;
   /** `olds`: the old state, with the old inputs over it where the engine sends them (the plugin). `held`: the resource the diff is about. */
   diff(ctx: Context, olds: Props, news: Props, held?: { id: string; holder: string }): Diff;
-  create(ctx: Context, inputs: Props, holder?: string): Result<{ id: string; outs: Props }>;
+  /** `holder`: the resource's URN, where the engine says; `preview`: the engine's Create at preview, which writes nothing. */
+  create(ctx: Context, inputs: Props, step?: Step): Result<{ id: string; outs: Props }>;
   /** `importing`: the engine's import, which knows nothing but the id. */
   read(ctx: Context, old: Existing, importing?: boolean): Result<{ id: string; props: Props; inputs?: Props }>;
-  update(ctx: Context, old: Existing, news: Props): Result<{ outs: Props }>;
+  update(ctx: Context, old: Existing, news: Props, step?: Step): Result<{ outs: Props }>;
   delete(ctx: Context, old: Existing): Result<void>;
+}
+
+/** What the engine says of a Create or Update: the resource's URN, and whether it is a preview (the plugin: supportsPreview). */
+export interface Step {
+  holder?: string;
+  preview?: boolean;
 }
 
 export interface Diff {
@@ -92,6 +112,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
   // Required, or with a default: every state this provider writes has them, so only a server
   // that left one out (an import, a list entry without it) yields state without one.
   const alwaysSet = new Set(inputKeys.filter((k) => shape[k].safeParse(undefined).data !== undefined || !shape[k].safeParse(undefined).success));
+  const computedKeys = Object.keys(spec.computed.shape);
   const local = (props: Props) => Object.fromEntries(spec.localInputs.filter((k) => k in props).map((k) => [k, props[k]]));
   const described = (verb: string) => `${spec.token}: ${verb} failed`;
   const comparable = (key: string, value: unknown) =>
@@ -132,9 +153,12 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         if (failure) failures.push(failure);
         if (failures.length === 0 && hooks.validate) failures.push(...hooks.validate(inputs as Partial<I>));
         if (failures.length === 0 && hooks.complete) Object.assign(inputs, hooks.complete(inputs as Partial<I>));
+        const settings = failures.length === 0 && !ctx.partial ? hooks.settings?.(ctx) : undefined;
+        if (settings) failures.push(settings);
         if (failures.length === 0 && hooks.preflight && !ctx.partial) {
-          const previous = olds && Object.keys(olds).length > 0 ? (olds as Partial<I>) : undefined;
-          failures.push(...(await hooks.preflight(ctx, inputs as Partial<I>, previous)));
+          const full = changed(inputs as Partial<I>, olds && Object.keys(olds).length > 0 ? (olds as Partial<I>) : undefined);
+          // Where the host runs steps at preview, a new or changed resource is checked there, at the engine's parallelism.
+          if (!(full && ctx.checksInSteps)) failures.push(...(await hooks.preflight(ctx, inputs as Partial<I>, full)));
         }
         if (importId !== undefined) {
           inputs[IMPORT_ID] = importId;
@@ -163,10 +187,12 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       return { changes: changed.length > 0 || broken, changed, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
     },
 
-    async create(ctx, inputs, holder) {
+    async create(ctx, inputs, { holder, preview = false } = {}) {
       try {
         const { [IMPORT_ID]: importId, ...declared } = withoutProvider(inputs);
         const registeredIn = hooks.account(ctx);
+        if (typeof importId !== "string") await checkBeforeStep(ctx, declared as Partial<I>, undefined);
+        if (preview) return { id: "", outs: toWire({ ...local(inputs), ...planned(declared as I, undefined), [ACCOUNT]: registeredIn }) };
         if (typeof importId === "string") {
           const adopted = await adopt(ctx, importId, declared);
           holders(ctx).hold(importId, holder);
@@ -201,11 +227,14 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       }
     },
 
-    async update(ctx, old, news) {
+    async update(ctx, old, news, { preview = false } = {}) {
       try {
         const registeredIn = account(ctx, old);
         const state = withoutProvider(old.state) as O;
-        const outs = await hooks.update(ctx, old.id, state, withoutProvider(news) as I, withoutProvider(old.inputs ?? old.state) as Partial<I>);
+        const [declared, oldInputs] = [withoutProvider(news) as I, withoutProvider(old.inputs ?? old.state) as Partial<I>];
+        await checkBeforeStep(ctx, declared, oldInputs);
+        if (preview) return { outs: toWire({ ...local(news), ...planned(declared, state), [ACCOUNT]: registeredIn }) };
+        const outs = await hooks.update(ctx, old.id, state, declared, oldInputs);
         if (old.holder) holders(ctx).hold(old.id, old.holder);
         return { outs: toWire({ ...local(news), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
@@ -229,6 +258,29 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       }
     },
   };
+
+  /** Whether the network checks of these inputs are new or changed since `olds` (undefined: a new resource). */
+  function changed(inputs: Partial<I>, olds: Partial<I> | undefined): boolean {
+    return olds === undefined || (hooks.changed?.(inputs, olds) ?? false);
+  }
+
+  /**
+   * Where the host runs steps at preview (the plugin), the network checks of a new or changed
+   * resource, which Check left to the step: in the preview's Create or Update, and again before
+   * the write (whatever a preview found, `up --skip-preview` had none, and a preview ran in
+   * another process). A failure fails the step in one sentence per problem; nothing is written.
+   */
+  async function checkBeforeStep(ctx: Context, inputs: Partial<I>, olds: Partial<I> | undefined): Promise<void> {
+    if (!ctx.checksInSteps || ctx.partial || !hooks.preflight || !changed(inputs, olds)) return;
+    const failures = await hooks.preflight(ctx, inputs, true);
+    if (failures.length > 0) throw new ProviderError(failures.map((f) => f.reason).join(" "));
+  }
+
+  /** The outputs of a create or an update at preview: the inputs, what the hooks know before the call, the rest unknown. */
+  function planned(inputs: I, olds: O | undefined): Props {
+    const known = (hooks.planned?.(inputs, olds) ?? {}) as Props;
+    return { ...inputs, ...Object.fromEntries(computedKeys.map((k) => [k, known[k] ?? UNKNOWN])) };
+  }
 
   /** The object under `id`, when it is what the program declares; nothing is written. */
   async function adopt(ctx: Context, id: string, declared: Props): Promise<O> {

@@ -5,7 +5,7 @@ import { sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import type { DataSourceBody, DataSourceRecord } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
-import { enosAccount, enosClient, enosSettings } from "./settings";
+import { enosAccount, enosClient, enosSettingsFailure } from "./settings";
 
 const TYPE = "GITLAB";
 
@@ -30,12 +30,13 @@ function stateOf(record: DataSourceRecord, props: Partial<State>): State {
 const hooks: Hooks<Args, State> = {
   account: enosAccount,
 
-  async preflight(ctx, inputs, olds) {
-    const settings = enosSettings(ctx);
-    if ("reason" in settings) return [settings];
+  settings: enosSettingsFailure,
+
+  changed: (inputs, olds) => olds.gitUrl !== inputs.gitUrl || olds.token !== inputs.token,
+
+  async preflight(ctx, inputs, full) {
     const { gitUrl, token, preflight = "strict" } = inputs;
     if (preflight === "off" || gitUrl === undefined || token === undefined || containsUnknown([gitUrl, token])) return [];
-    const full = !olds || olds.gitUrl !== gitUrl || olds.token !== token;
     const result = await checkGitLab(ctx, {
       roots: candidateRoots(gitUrl),
       rootProperty: "gitUrl",
@@ -56,6 +57,8 @@ const hooks: Hooks<Args, State> = {
     }
     return applyMode(preflight, result);
   },
+
+  planned: (_inputs, olds) => ({ type: TYPE, dataSourceId: olds?.dataSourceId, createdAt: olds?.createdAt }),
 
   async create(ctx, args) {
     const client = enosClient(ctx);

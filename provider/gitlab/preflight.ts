@@ -1,5 +1,5 @@
-import * as crypto from "node:crypto";
 import * as semver from "semver";
+import { Answers } from "../core/answers";
 import { Context, transportSettings } from "../core/context";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
@@ -41,26 +41,9 @@ type TokenOutcome = { info: TokenInfo } | { notGitLab: string } | { failure: Che
 type Answer<T> = T | GitLabResponseError | TransportError;
 
 // Per provider process: a stack of 500 sources sharing one token asks about it once. The raw
-// answers are cached, not the verdicts, which name the target's scopes and the input at fault;
-// under a key of everything that changes the answer (server root, token, CA bundle). Transient
-// answers (network failures, 429, 5xx) are shared only by the calls that were waiting for them.
-const tokenChecks = new Map<string, Promise<Answer<TokenInfo>>>();
-const projectChecks = new Map<string, Promise<Answer<ProjectInfo>>>();
-
-function cacheKey(...parts: (string | undefined)[]): string {
-  return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
-}
-
-function memo<T>(cache: Map<string, Promise<Answer<T>>>, key: string, compute: () => Promise<Answer<T>>): Promise<Answer<T>> {
-  let entry = cache.get(key);
-  if (!entry) {
-    const answer = compute();
-    entry = answer;
-    cache.set(key, answer);
-    void answer.then((settled) => transient(settled) && cache.get(key) === answer && cache.delete(key), () => cache.delete(key));
-  }
-  return entry;
-}
+// answers are cached, not the verdicts, which name the target's scopes and the input at fault.
+const tokenChecks = new Answers<Answer<TokenInfo>>(transient);
+const projectChecks = new Answers<Answer<ProjectInfo>>(transient);
 
 function transient(answer: Answer<unknown>): boolean {
   return answer instanceof TransportError || (answer instanceof GitLabResponseError && (answer.status === 429 || answer.status >= 500));
@@ -72,6 +55,11 @@ function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
     if (err instanceof GitLabResponseError || err instanceof TransportError) return err;
     throw err;
   });
+}
+
+/** Nothing checked, nothing found: for inputs not known yet. */
+export async function noProblems(): Promise<PreflightResult> {
+  return { failures: [], warnings: [] };
 }
 
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
@@ -88,7 +76,7 @@ export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<Pre
   let firstNotGitLab: string | undefined;
   let root = check.roots[0];
   for (root of check.roots) {
-    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.transport.caBundle), () => askToken(new GitLabApi(root, check.token, check.transport)));
+    const answer = await tokenChecks.get([root, check.token, check.transport.caBundle], () => askToken(new GitLabApi(root, check.token, check.transport)));
     outcome = judgeTokenAnswer(answer, root, check);
     if (!("notGitLab" in outcome)) break;
     firstNotGitLab ??= outcome.notGitLab;
@@ -103,7 +91,7 @@ export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<Pre
   const found = await Promise.all(
     check.projects.map((project) => {
       const path = projectPath(root, project.url);
-      return memo(projectChecks, cacheKey(root, check.token, check.transport.caBundle, path), () => answerOf(new GitLabApi(root, check.token, check.transport).project(path)));
+      return projectChecks.get([root, check.token, check.transport.caBundle, path], () => answerOf(new GitLabApi(root, check.token, check.transport).project(path)));
     }),
   );
   check.projects.forEach((project, i) => judgeProject(found[i], projectPath(root, project.url), project.property, root, result));

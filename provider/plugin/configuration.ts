@@ -94,6 +94,6 @@ export function providerContext(args: Props, kind: Kind): Context {
       return value === undefined || containsUnknown(value) ? undefined : String(value);
     },
     (name) => (kind === "explicit" ? { key: name, input: true } : { key: `gitlab-sources:${name}`, input: false }),
-    partial,
+    { partial, checksInSteps: true },
   );
 }

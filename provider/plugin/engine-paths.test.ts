@@ -292,8 +292,11 @@ describe("10. what a maintainer expects of the protocol", () => {
     const said: [string, string | undefined][] = [];
     setLogSink((_severity, message, resource) => said.push([message, resource]));
     const service = await plugin();
-    // The sandbox's GitLab token expires: Torque expects one that does not, and the preview-time check warns of it.
-    await check(service, CREDENTIAL, "logged", { space: fx.demo.torqueSpace, name: "logged", token: fx.demo.gitlabToken, gitlabUrl: `${fx.sandbox.gitlab.url}/` });
+    // A GitLab token that expires: Torque expects one that does not, and the preview-time check warns of it.
+    const token = "glpat-expires-next-year";
+    fx.sandbox.gitlab.addToken({ token, scopes: ["api", "read_repository"], expiresAt: `${new Date().getUTCFullYear() + 1}-06-30`, userId: 1 });
+    const inputs = await check(service, CREDENTIAL, "logged", { space: fx.demo.torqueSpace, name: "logged", token, gitlabUrl: `${fx.sandbox.gitlab.url}/` });
+    await call(service, "create", new provproto.CreateRequest().setType(CREDENTIAL).setUrn(urn(CREDENTIAL, "logged")).setProperties(inputs).setPreview(true));
     expect(said).toContainEqual([expect.stringContaining("token expires on"), urn(CREDENTIAL, "logged")]);
   });
 

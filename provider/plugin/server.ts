@@ -146,7 +146,7 @@ export function resourceProviderService(version: string, schema: string, attach:
       run: async (req: provproto.ConfigureRequest) => {
         ctx = providerContext(fromStruct(req.getArgs()), kindOfProvider(req.getUrn(), req.getName()));
         acceptsSecrets = req.getAcceptsecrets();
-        return new provproto.ConfigureResponse().setAcceptsecrets(acceptsSecrets).setAcceptresources(false).setSupportspreview(false);
+        return new provproto.ConfigureResponse().setAcceptsecrets(acceptsSecrets).setAcceptresources(false).setSupportspreview(true);
       },
     }),
 
@@ -188,7 +188,7 @@ export function resourceProviderService(version: string, schema: string, attach:
       secrets: (req: provproto.CreateRequest) => marked(kinds.get(req.getType()), req.getProperties()),
       run: async (req: provproto.CreateRequest) => {
         const ops = kindOf(req.getType());
-        const { id, outs } = await ops.create(ctx, fromStruct(req.getProperties()), req.getUrn());
+        const { id, outs } = await ops.create(ctx, fromStruct(req.getProperties()), { holder: req.getUrn(), preview: req.getPreview() });
         return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, marked(ops, req.getProperties())));
       },
     }),
@@ -216,7 +216,7 @@ export function resourceProviderService(version: string, schema: string, attach:
       run: async (req: provproto.UpdateRequest) => {
         const ops = kindOf(req.getType());
         const old = { id: req.getId(), state: fromStruct(req.getOlds()), inputs: fromStruct(req.getOldInputs()), holder: req.getUrn() };
-        const { outs } = await ops.update(ctx, old, fromStruct(req.getNews()));
+        const { outs } = await ops.update(ctx, old, fromStruct(req.getNews()), { preview: req.getPreview() });
         return new provproto.UpdateResponse().setProperties(toStruct(outs, marked(ops, req.getNews())));
       },
     }),

@@ -86,6 +86,7 @@ export const credentialRecord = z.object({
 export type CredentialRecord = z.infer<typeof credentialRecord>;
 
 const PROVIDERS = "/api/settings/repository_providers";
+const SPACES = "/api/spaces";
 const entries = z.array(z.unknown());
 
 /** Torque's REST API for repository providers, space repositories and space credentials. */
@@ -198,6 +199,16 @@ export class TorqueClient {
     throw this.failure("DELETE", path, res, inUse);
   }
 
+  /** The spaces the API token sees (`GET /api/spaces`), answered as is: the preview checks judge the answer. */
+  spacesAnswer(): Promise<Response> {
+    return this.send("GET", SPACES);
+  }
+
+  /** The repository providers, answered as is: whether the API token may manage them, for the preview checks. */
+  providersAnswer(): Promise<Response> {
+    return this.send("GET", PROVIDERS);
+  }
+
   private spacePath(space: string): string {
     return `/api/spaces/${encodeURIComponent(space)}/repositories`;
   }
@@ -304,7 +315,11 @@ function collectionOf(path: string): string {
  * server's page behind a wrong URL prefix) proves nothing, and is an error naming the call.
  */
 function absent(res: Response): boolean {
-  if (res.status !== 404) return false;
+  return res.status === 404 && fromTorque(res);
+}
+
+/** The answer is an error in Torque's own shape (`{"errors": [...]}`), not a page of another web server. */
+export function fromTorque(res: Response): boolean {
   try {
     return errorsBody.safeParse(JSON.parse(res.body)).success;
   } catch {
@@ -322,7 +337,7 @@ function serverErrors(res: Response): { name?: string; message: string }[] {
   return [];
 }
 
-function serverMessages(res: Response): string {
+export function serverMessages(res: Response): string {
   const errors = serverErrors(res);
   return errors.length > 0 ? `: ${errors.map((e) => e.message).join("; ")}` : "";
 }

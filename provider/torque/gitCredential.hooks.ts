@@ -1,11 +1,12 @@
 import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
 import { containsUnknown } from "../core/unknown";
-import { applyMode, checkGitLab } from "../gitlab/preflight";
+import { applyMode, checkGitLab, noProblems } from "../gitlab/preflight";
 import { credentialBody } from "./client";
 import { gitCredentialSpec, GitCredentialArgs as Args, GitCredentialState as State } from "./gitCredential.schema";
 import { parseSpaceScopedId } from "./inputs";
-import { torqueAccount, torqueClient, torqueSettings } from "./settings";
+import { checkTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
 
 const TYPE = "gitlabEnterprise";
 const body = (args: Args) => credentialBody(args.space, args.name, args.description, args.token);
@@ -13,22 +14,23 @@ const body = (args: Args) => credentialBody(args.space, args.name, args.descript
 const hooks: Hooks<Args, State> = {
   account: torqueAccount,
 
-  async preflight(ctx, inputs, olds) {
-    const settings = torqueSettings(ctx);
-    if ("reason" in settings) return [settings];
+  settings: torqueSettingsFailure,
+
+  changed: (inputs, olds) => olds.gitlabUrl !== inputs.gitlabUrl || olds.token !== inputs.token,
+
+  async preflight(ctx, inputs, full) {
     const { gitlabUrl, token, preflight = "strict" } = inputs;
-    if (preflight === "off" || gitlabUrl === undefined || token === undefined || containsUnknown([gitlabUrl, token])) return [];
-    const result = await checkGitLab(ctx, {
-      roots: [gitlabUrl],
-      rootProperty: "gitlabUrl",
-      token,
-      projects: [],
-      target: "torque",
-      full: !olds || olds.gitlabUrl !== gitlabUrl || olds.token !== token,
-      caBundle: inputs.gitlabCaBundle,
-    });
-    return applyMode(preflight, result);
+    if (preflight === "off") return [];
+    const [gitlab, torque] = await Promise.all([
+      gitlabUrl === undefined || token === undefined || containsUnknown([gitlabUrl, token])
+        ? noProblems()
+        : checkGitLab(ctx, { roots: [gitlabUrl], rootProperty: "gitlabUrl", token, projects: [], target: "torque", full, caBundle: inputs.gitlabCaBundle }),
+      full ? checkTorque(ctx, { spaces: [{ name: inputs.space, property: "space" }] }) : [],
+    ]);
+    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
   },
+
+  planned: () => ({ type: TYPE }),
 
   async create(ctx, args) {
     const torque = torqueClient(ctx);

@@ -4,11 +4,12 @@ import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { isUnder, sameUrl } from "../core/url";
 import { canonicalSet } from "../core/wire";
-import { applyMode, checkGitLab } from "../gitlab/preflight";
+import { applyMode, checkGitLab, noProblems } from "../gitlab/preflight";
 import type { ProviderBody, ProviderRecord } from "./client";
 import type { Context } from "../core/context";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
-import { torqueAccount, torqueClient, torqueSettings } from "./settings";
+import { checkTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
 
 const TYPE = "gitLabEnterprise";
 
@@ -55,23 +56,24 @@ const hooks: Hooks<Args, State> = {
     return failures;
   },
 
-  async preflight(ctx, inputs, olds) {
-    const settings = torqueSettings(ctx);
-    if ("reason" in settings) return [settings];
+  settings: torqueSettingsFailure,
+
+  changed: (inputs, olds) => olds.baseUrl !== inputs.baseUrl || olds.token !== inputs.token || canonicalSet(olds.repos ?? []) !== canonicalSet(inputs.repos ?? []),
+
+  async preflight(ctx, inputs, full) {
     const { baseUrl, token, repos = [], preflight = "strict" } = inputs;
-    if (preflight === "off" || baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])) return [];
-    const full = !olds || olds.baseUrl !== baseUrl || olds.token !== token || canonicalSet(olds.repos ?? []) !== canonicalSet(repos);
-    const result = await checkGitLab(ctx, {
-      roots: [baseUrl],
-      rootProperty: "baseUrl",
-      token,
-      projects: containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` })),
-      target: "torque",
-      full,
-      caBundle: inputs.gitlabCaBundle,
-    });
-    return applyMode(preflight, result);
+    if (preflight === "off") return [];
+    const projects = containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` }));
+    const [gitlab, torque] = await Promise.all([
+      baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])
+        ? noProblems()
+        : checkGitLab(ctx, { roots: [baseUrl], rootProperty: "baseUrl", token, projects, target: "torque", full, caBundle: inputs.gitlabCaBundle }),
+      full ? checkTorque(ctx, { managesProviders: true }) : [],
+    ]);
+    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
   },
+
+  planned: (_inputs, olds) => ({ type: TYPE, providerId: olds?.providerId }),
 
   async create(ctx, args) {
     const client = torqueClient(ctx);

@@ -6,10 +6,11 @@ import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { canonical } from "../core/wire";
 import { isUnder, sameUrl } from "../core/url";
-import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
+import { applyMode, candidateRoots, checkGitLab, noProblems } from "../gitlab/preflight";
 import { credentialBody, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { parseSpaceScopedId } from "./inputs";
-import { torqueAccount, torqueClient, torqueSettings } from "./settings";
+import { checkTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
 import type { Context } from "../core/context";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
@@ -122,24 +123,34 @@ const hooks: Hooks<Args, State> = {
     };
   },
 
-  async preflight(ctx, inputs, olds) {
-    const settings = torqueSettings(ctx);
-    if ("reason" in settings) return [settings];
+  settings: torqueSettingsFailure,
+
+  changed: (inputs, olds) => olds.repositoryUrl !== inputs.repositoryUrl || tokenOf(olds) !== tokenOf(inputs),
+
+  async preflight(ctx, inputs, full) {
     const { repositoryUrl, preflight = "strict" } = inputs;
+    if (preflight === "off") return [];
     const root = inputs.providerBaseUrl ?? inputs.storedCredentialGitlabUrl;
     const token = tokenOf(inputs);
-    if (preflight === "off" || !known(repositoryUrl) || !known(token) || (root !== undefined && !known(root))) return [];
-    const result = await checkGitLab(ctx, {
-      roots: root ? [root] : candidateRoots(repositoryUrl!),
-      rootProperty: "repositoryUrl",
-      token: token!,
-      projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
-      target: "torque",
-      full: !olds || olds.repositoryUrl !== repositoryUrl || tokenOf(olds) !== token,
-      caBundle: inputs.gitlabCaBundle,
-    });
-    return applyMode(preflight, result);
+    const [gitlab, torque] = await Promise.all([
+      !known(repositoryUrl) || !known(token) || (root !== undefined && !known(root))
+        ? noProblems()
+        : checkGitLab(ctx, {
+            roots: root ? [root] : candidateRoots(repositoryUrl!),
+            rootProperty: "repositoryUrl",
+            token: token!,
+            projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
+            target: "torque",
+            full,
+            caBundle: inputs.gitlabCaBundle,
+          }),
+      full ? checkTorque(ctx, { spaces: [{ name: inputs.space, property: "space" }] }) : [],
+    ]);
+    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
   },
+
+  // The status is Torque's once the sync ends; an update of a Connected repository keeps it.
+  planned: (args, olds) => ({ useAllAgents: body(args).use_all_agents, status: olds?.status === "Connected" ? olds.status : undefined }),
 
   async create(ctx, args) {
     const client = torqueClient(ctx);

@@ -1,8 +1,9 @@
 /** The sandbox servers as the e2e scenarios use them: provider config for the CLI, and what was written. */
 import { SETTING_NAMES, SETTINGS } from "../../provider/core/context";
-import type { Sandbox } from "../sandbox";
 import { useSandbox, type Fixture } from "../support/fixture";
 import { disposeProjects } from "./cli";
+
+export { resetLogs, writes } from "../support/writes";
 
 /** Stack config keys that are credentials: set with --secret. */
 const SECRET_KEYS = new Set(["torque:token", "enos:appSecret"]);
@@ -40,20 +41,6 @@ export function useE2eSandbox(): E2eFixture {
   });
   fx.secrets = () => [fx.demo.gitlabToken, fx.demo.torqueToken, fx.demo.enosAppSecret];
   return fx;
-}
-
-/** Requests that change something on Torque or EnOS (GitLab is only ever read). */
-export function writes(sandbox: Sandbox): string[] {
-  const torque = sandbox.torque.requests.filter((r) => r.method !== "GET").map((r) => `Torque ${r.method} ${r.path}`);
-  const enos = sandbox.enos.requests
-    .filter((r) => ["create", "update", "delete"].includes(r.query.action))
-    .map((r) => `EnOS ${r.query.action} ${r.query.dataSourceId ?? ""}`.trim());
-  return [...torque, ...enos];
-}
-
-/** Forgets the sandbox's request logs, so that `writes` tells what happens from now on. */
-export function resetLogs(sandbox: Sandbox): void {
-  for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
 }
 
 /** Removes every registration from the sandbox (between tests that share it). */

@@ -28,6 +28,7 @@ interface TorqueRoute {
   run: (request: SandboxRequest, params: string[]) => SandboxResponse;
 }
 
+const SPACES = /^\/api\/spaces$/;
 const PROVIDERS = /^\/api\/settings\/repository_providers$/;
 const PROVIDER = /^\/api\/settings\/repository_providers\/([^/]+)$/;
 const REPOSITORIES = /^\/api\/spaces\/([^/]+)\/repositories$/;
@@ -51,6 +52,7 @@ export class TorqueServer extends SandboxServer {
     route("GET", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.get(id)),
     route("PUT", PROVIDER, designedAdminOnly, (request, [id]) => this.repositoryProviders.update(id, request.body)),
     route("DELETE", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.delete(id)),
+    route("GET", SPACES, anyToken, () => jsonResponse(200, this.spaces.names().map((name) => ({ name })))),
     route("POST", GITLAB_REPOSITORIES, anyToken, (request, [space]) => this.spaces.create(space, request.body)),
     route("GET", REPOSITORIES, anyToken, (_, [space]) => this.spaces.list(space)),
     route("PUT", REPOSITORY, anyToken, (request, [space, name]) => this.spaces.update(space, name, request.body)),
