@@ -1,0 +1,118 @@
+/**
+ * What `pulumi preview` checks, under the real CLI, in one mode (preview-plugin.e2e.ts and
+ * preview-dynamic.e2e.ts), on a new stack of every kind: a GitLab token, project or EnOS test
+ * that fails, and on the platform's side a wrong Torque API token, URL or space, or a token
+ * that may not manage repository providers, each fail the preview in one sentence naming the
+ * resource and the property or setting as the provider in use takes it, and nothing is
+ * written; `up --skip-preview` with a bad token writes nothing either. The plugin runs these
+ * checks in the preview's Create steps (the CLI shows `Preview failed: ...` on the resource),
+ * dynamic mode in Check. Then `up`, a clean no-op preview, and a token revoked since: the
+ * no-op preview (the drift job's) fails on it.
+ */
+import { diagnosticsByResource, expectFailure, expectSuccess, Project, Run } from "./cli";
+import { everyKind, Mode, usePaths } from "./engine-paths";
+import { resetLogs, writes } from "./sandbox";
+
+type Config = { plain?: Record<string, string>; secret?: Record<string, string> };
+
+export function previewScenarios(mode: Mode): void {
+  const paths = usePaths(mode);
+  const { fx } = paths;
+  const setting = (name: "torqueToken" | "torqueUrl") => (mode === "plugin" ? `gitlab-sources:${name}` : { torqueToken: "torque:token", torqueUrl: "torque:url" }[name]);
+  let project: Project;
+
+  beforeAll(async () => {
+    project = await paths.stack(everyKind());
+  });
+
+  /** `command` with `config`, then the config set back: the run, which failed and wrote nothing. */
+  async function refused(command: string, config: Config, restore: Config): Promise<Run> {
+    await project.setConfig(config.plain ?? {}, config.secret ?? {});
+    resetLogs(fx.sandbox);
+    try {
+      const run = await project.run(command);
+      expectFailure(run);
+      expect(writes(fx.sandbox)).toEqual([]);
+      return run;
+    } finally {
+      await project.setConfig(restore.plain ?? {}, restore.secret ?? {});
+    }
+  }
+
+  /**
+   * The resources named each fail with one error, the sentence expected, and no other resource
+   * fails: with the plugin every one of them (its preview runs each step); in dynamic mode, and
+   * for a check that runs in Check (`inCheck`), the first whose Check fails (the engine stops there).
+   */
+  function expectErrors(run: Run, names: string[], sentence: RegExp, inCheck = mode === "dynamic"): void {
+    const errored = [...diagnosticsByResource(run)].filter(([name, said]) => !name.startsWith("paths-") && said.includes("error: "));
+    const wrong = errored.filter(([name, said]) => !names.includes(name) || said.match(/error: /g)!.length !== 1 || !sentence.test(said));
+    const expected = inCheck ? errored.length >= 1 : errored.length === names.length;
+    if (wrong.length > 0 || !expected) throw new Error(`expected ${inCheck ? "one" : "each"} of ${names.join(", ")} to fail with one error matching ${sentence}, in:\n${run.output}`);
+  }
+
+  const badToken: Config = { secret: { gitlabToken: "glpat-revoked-0000" } };
+  const goodToken = (): Config => ({ secret: { gitlabToken: fx.demo.gitlabToken } });
+  const tokenRefused = /token is invalid, expired or revoked \(GitLab at 127\.0\.0\.1:\d+ answered 401\); create a new access token with scopes/;
+
+  test(`${mode}: a token GitLab refuses fails preview on each resource, naming the property; up --skip-preview writes nothing either`, async () => {
+    for (const command of ["preview", "up --yes --skip-preview"]) {
+      const run = await refused(command, badToken, goodToken());
+      expectErrors(run, ["ds", "rp", "cred"], tokenRefused);
+    }
+  });
+
+  test(`${mode}: a project that is not there, and EnOS's own test failing, fail preview naming the property`, async () => {
+    await paths.declare(project, everyKind().map((d) => (d.name === "ds" ? { ...d, args: { ...d.args, gitUrl: "$gitlab/platform/no-such-project" } } : d)));
+    try {
+      const missing = await refused("preview", {}, {});
+      expectErrors(missing, ["ds"], /gitUrl: project platform\/no-such-project is missing on 127\.0\.0\.1:\d+ or not visible to this token \(GitLab answers 404 for both\)/);
+    } finally {
+      await paths.declare(project, everyKind());
+    }
+    fx.sandbox.enos.unreachableHosts.add(new URL(fx.sandbox.gitlab.url).host);
+    try {
+      expectErrors(await refused("preview", {}, {}), ["ds"], /gitUrl: EnOS's own connection test failed \(".*"\): EnOS connects to GitLab from its side/);
+    } finally {
+      fx.sandbox.enos.unreachableHosts.clear();
+    }
+  });
+
+  test(`${mode}: a wrong Torque API token or URL fails preview naming the setting as the provider takes it`, async () => {
+    const torque = { [setting("torqueToken")]: fx.demo.torqueToken };
+    const wrongToken = await refused("preview", { secret: { [setting("torqueToken")]: "torque-wrong-token" } }, { secret: torque });
+    const rejected = new RegExp(`${setting("torqueToken")}: Torque at 127\\.0\\.0\\.1:\\d+ rejected the API token \\(401 on GET /api/spaces\\): it is wrong, expired or revoked; set a valid one with`);
+    expectErrors(wrongToken, ["cred", "rp"], rejected);
+
+    const wrongUrl = await refused("preview", { plain: { [setting("torqueUrl")]: fx.sandbox.gitlab.url } }, { plain: { [setting("torqueUrl")]: fx.sandbox.torque.url } });
+    const notTorque = new RegExp(`${setting("torqueUrl")}: http://127\\.0\\.0\\.1:\\d+ does not answer as Torque's API \\(GET /api/spaces answered 404`);
+    expectErrors(wrongUrl, ["cred", "rp"], notTorque);
+  });
+
+  test(`${mode}: a space that is not there fails preview naming the property and the closest space`, async () => {
+    const run = await refused("preview", { plain: { torqueSpace: "platfrom" } }, { plain: { torqueSpace: fx.demo.torqueSpace } });
+    expectErrors(run, ["cred"], /space: Torque at 127\.0\.0\.1:\d+ has no space named platfrom that the API token can see \(did you mean platform\?\); check the name/);
+  });
+
+  test(`${mode}: a repository provider needs a Torque Admin's API token`, async () => {
+    fx.sandbox.torque.addApiToken("torque-member-token", { admin: false });
+    const run = await refused("preview", { secret: { [setting("torqueToken")]: "torque-member-token" } }, { secret: { [setting("torqueToken")]: fx.demo.torqueToken } });
+    expectErrors(run, ["rp"], /Torque at 127\.0\.0\.1:\d+ refused GET \/api\/settings\/repository_providers \(403.*\): managing repository providers needs a Torque Admin's API token/);
+  });
+
+  test(`${mode}: with everything right, up registers every kind and preview is clean; a token revoked since fails the no-op preview`, async () => {
+    await project.ok("up --yes");
+    await paths.agree(project);
+    await paths.clean(project);
+    fx.sandbox.gitlab.updateToken(fx.demo.gitlabToken, { revoked: true });
+    try {
+      const drift = await project.run("preview --expect-no-changes");
+      expectFailure(drift);
+      // An unchanged resource's token is checked in Check, in both modes.
+      expectErrors(drift, ["ds", "rp", "cred", "repo"], /token is (invalid, expired or revoked|revoked or inactive)/, true);
+    } finally {
+      fx.sandbox.gitlab.updateToken(fx.demo.gitlabToken, { revoked: false });
+    }
+    expectSuccess(await project.run("destroy --yes"));
+  });
+}
