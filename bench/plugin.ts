@@ -10,11 +10,14 @@
  *   wrapper named in Pulumi.yaml), run by the CLI's own YAML language host;
  * - `plugin+credentials`: the YAML program with N GitCredentials more (one per space repository,
  *   in the seeded space), each space repository connected with `credential: ${credN}` instead
- *   of a token of its own.
+ *   of a token of its own;
+ * - `plugin+off`: the `plugin` program with `preflight: "off"` on every resource: the same
+ *   provider with no preview checks, the floor of `plugin`'s (whose checks run in the steps of
+ *   the preview and before each write); the table gives their ratios.
  *
- * Each mode runs `up`, a no-op `preview`, `refresh` and `destroy` (the commands and
- * `--parallel` of bench/cli.ts) against the sandbox with a set latency, then again with none
- * (the baseline). Per command: wall time from start to exit, requests per API and the most in
+ * Each mode runs a new stack's `preview`, `up`, a no-op `preview`, `refresh` and `destroy`
+ * (the commands and `--parallel` of bench/cli.ts) against the sandbox with a set latency, then
+ * again with none (the baseline). Per command: wall time from start to exit, requests per API and the most in
  * flight at once, and for the provider process (every one the command started: the plugin,
  * or the dynamic provider host) the peak RSS (`VmHWM` of /proc/<pid>/status) and CPU time,
  * sampled every 100 ms from /proc (the command's processes are those with a marker variable in
@@ -23,11 +26,11 @@
  * beside it. Before `destroy`, `pulumi stack export`: bytes per resource
  * (the export as printed, and without its indentation, divided by every resource in it, stack
  * and provider included, as bench/run.ts counts) and whether it holds serialized code (`__provider`).
- * Prints one table, modes side by side, and writes bench/results/plugin-<N>.json.
+ * Prints one table per N, modes side by side, and writes bench/results/plugin-<N>.json.
  *
- * Environment: BENCH_PLUGIN_N (per kind; else BENCH_CLI_N; default 200), BENCH_CLI_LATENCY_MS
- * (50), BENCH_PARALLEL (16), BENCH_TOKENS (5), BENCH_PLUGIN_MODES (comma-separated, default
- * `dynamic,plugin,plugin+credentials`), BENCH_PLUGIN_BASELINE (`0`: skip the 0-latency runs),
+ * Environment: BENCH_PLUGIN_N (per kind, comma-separated for several; else BENCH_CLI_N; default
+ * 200), BENCH_CLI_LATENCY_MS (50), BENCH_PARALLEL (16), BENCH_TOKENS (5), BENCH_PLUGIN_MODES
+ * (comma-separated, default `dynamic,plugin,plugin+credentials,plugin+off`), BENCH_PLUGIN_BASELINE (`0`: skip the 0-latency runs),
  * BENCH_CLI_ENV (variables for every pulumi command, `A=1,B=2`, as bench/cli.ts).
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -41,12 +44,12 @@ import { Sandbox, startSandbox } from "../test/sandbox";
 import { Floor, floors } from "./floor";
 import { round, seed, SPACE, tokenCount } from "./run";
 
-const n = Number(process.env.BENCH_PLUGIN_N ?? process.env.BENCH_CLI_N ?? 200);
+const sizes = String(process.env.BENCH_PLUGIN_N ?? process.env.BENCH_CLI_N ?? 200).split(",").map(Number);
 const latencyMs = Number(process.env.BENCH_CLI_LATENCY_MS ?? 50);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
 const withBaseline = process.env.BENCH_PLUGIN_BASELINE !== "0";
 const cliEnv = Object.fromEntries((process.env.BENCH_CLI_ENV ?? "").split(",").filter(Boolean).map((kv) => kv.split("=", 2)));
-const MODES = ["dynamic", "plugin", "plugin+credentials"] as const;
+const MODES = ["dynamic", "plugin", "plugin+credentials", "plugin+off"] as const;
 type Mode = (typeof MODES)[number];
 const modes = (process.env.BENCH_PLUGIN_MODES ?? MODES.join(",")).split(",").map((m) => {
   if (!(MODES as readonly string[]).includes(m)) throw new Error(`BENCH_PLUGIN_MODES: unknown mode ${m} (${MODES.join(", ")})`);
@@ -62,11 +65,12 @@ interface Phase {
   floor?: Floor;
 }
 
-/** The commands of bench/cli.ts, and `destroy` at the same parallelism. */
-function phases(mode: Mode): Phase[] {
+/** A new stack's preview, the commands of bench/cli.ts, and `destroy` at the same parallelism. */
+function phases(mode: Mode, n: number): Phase[] {
   // The floors model the three kinds with a token each: not the GitCredential stack.
-  const f = mode === "plugin+credentials" ? undefined : floors({ n, tokens: tokenCount, projects: n, spaces: 1, changed: 0 });
+  const f = mode === "plugin+credentials" ? undefined : floors({ n, tokens: tokenCount, projects: n, spaces: 1, changed: 0, unchecked: mode === "plugin+off" });
   return [
+    { phase: "preview (new stack)", command: `preview --parallel ${parallel}`, floor: f?.previewNew },
     { phase: "up", command: `up --yes --skip-preview --parallel ${parallel}`, floor: f?.up },
     { phase: "preview (no-op)", command: `preview --expect-no-changes --parallel ${parallel}`, floor: f?.previewNoop },
     { phase: "refresh", command: `refresh --yes --skip-preview --expect-no-changes --parallel ${parallel}`, floor: f?.refresh },
@@ -213,7 +217,7 @@ interface Driver {
 }
 
 /** Dynamic mode: bench/cli-program as bench/cli.ts runs it, with bench/cli.ts's config. */
-async function dynamicProject(sandbox: Sandbox, tokens: string[]): Promise<Driver> {
+async function dynamicProject(sandbox: Sandbox, tokens: string[], n: number): Promise<Driver> {
   const project = Project.program(path.join(__dirname, "cli-program"), "bench");
   await project.init(
     { "torque:url": sandbox.torque.url, "enos:apiGateway": sandbox.enos.url, "enos:orgId": "o-bench", "enos:appKey": "bench-app", n: String(n), gitlabUrl: sandbox.gitlab.url, space: SPACE },
@@ -238,8 +242,10 @@ function pluginFolder(): string {
   return dir;
 }
 
-/** The YAML program: the resources of bench/cli-program, optionally with a GitCredential per space repository. */
-function yamlProgram(root: string, tokens: string[], credentials: boolean, plugin: string): string {
+/** The YAML program: the resources of bench/cli-program, optionally with a GitCredential per space repository, or without preview checks. */
+function yamlProgram(root: string, tokens: string[], n: number, mode: Mode, plugin: string): string {
+  const credentials = mode === "plugin+credentials";
+  const off = mode === "plugin+off" ? ["      preflight: off"] : [];
   const q = (s: string) => JSON.stringify(s);
   const lines = ["name: bench-plugin", "runtime: yaml", "plugins:", "  providers:", "    - name: gitlab-sources", `      path: ${q(plugin)}`, "variables:"];
   tokens.forEach((token, t) => lines.push(`  token${t}:`, `    fn::secret: ${q(token)}`));
@@ -249,9 +255,9 @@ function yamlProgram(root: string, tokens: string[], credentials: boolean, plugi
     const project = `${root}/bench/project-${i}`;
     lines.push(
       `  ds${i}:`, "    type: gitlab-sources:enos:GitLabDataSource", "    properties:",
-      `      name: ${q(`ds_${i}`)}`, `      gitUrl: ${q(project)}`, `      token: ${token}`, `      description: ${q("bench ")}`,
+      `      name: ${q(`ds_${i}`)}`, `      gitUrl: ${q(project)}`, `      token: ${token}`, `      description: ${q("bench ")}`, ...off,
       `  provider${i}:`, "    type: gitlab-sources:torque:RepositoryProvider", "    properties:",
-      `      name: ${q(`provider-${i}`)}`, `      baseUrl: ${q(`${root}/`)}`, `      token: ${token}`,
+      `      name: ${q(`provider-${i}`)}`, `      baseUrl: ${q(`${root}/`)}`, `      token: ${token}`, ...off,
     );
     if (credentials) {
       lines.push(
@@ -264,18 +270,19 @@ function yamlProgram(root: string, tokens: string[], credentials: boolean, plugi
       `      space: ${q(SPACE)}`, `      repositoryName: ${q(`repo-${i}`)}`, `      repositoryUrl: ${q(project)}`,
       credentials ? `      credential: \${cred${i}}` : `      token: ${token}`,
       "      agents: []",
+      ...off,
     );
   }
   return `${lines.join("\n")}\n`;
 }
 
 /** Plugin mode: the YAML program in a fresh folder, driven by the CLI directly (its YAML language host runs it). */
-async function yamlProject(sandbox: Sandbox, tokens: string[], credentials: boolean): Promise<Driver> {
+async function yamlProject(sandbox: Sandbox, tokens: string[], n: number, mode: Mode): Promise<Driver> {
   const dir = fs.mkdtempSync(path.join(process.env.E2E_ROOT!, "bench-plugin-"));
   const state = `${dir}.state`;
   fs.mkdirSync(path.join(state, "home"), { recursive: true });
   fs.mkdirSync(path.join(state, "backend"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(sandbox.gitlab.url, tokens, credentials, pluginFolder()));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram(sandbox.gitlab.url, tokens, n, mode, pluginFolder()));
   const baseEnv = {
     // As test/e2e/cli.ts gives its projects: nothing else from this process's environment.
     PATH: [process.env.E2E_CLI_DIR!, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
@@ -333,15 +340,15 @@ async function yamlProject(sandbox: Sandbox, tokens: string[], credentials: bool
 
 let runs = 0;
 
-async function scenario(mode: Mode, latency: number): Promise<ScenarioResult> {
+async function scenario(mode: Mode, latency: number, n: number): Promise<ScenarioResult> {
   const sandbox = await startSandbox();
   let project: Driver | undefined;
   try {
     const { tokens } = await seed(sandbox, n, latency);
-    project = mode === "dynamic" ? await dynamicProject(sandbox, tokens) : await yamlProject(sandbox, tokens, mode === "plugin+credentials");
+    project = mode === "dynamic" ? await dynamicProject(sandbox, tokens, n) : await yamlProject(sandbox, tokens, n, mode);
     const measured: Measured[] = [];
     let state = "";
-    for (const { phase, command, floor } of phases(mode)) {
+    for (const { phase, command, floor } of phases(mode, n)) {
       if (phase === "destroy") state = await project.exportState();
       for (const server of [sandbox.gitlab, sandbox.torque, sandbox.enos]) server.resetLog();
       const marker = `${process.pid}-${++runs}`;
@@ -353,7 +360,7 @@ async function scenario(mode: Mode, latency: number): Promise<ScenarioResult> {
       requests.total = requests.gitlab + requests.enos + requests.torque;
       const peakInFlight = { gitlab: sandbox.gitlab.peakInFlight, enos: sandbox.enos.peakInFlight, torque: sandbox.torque.peakInFlight };
       measured.push({ phase, command, wallMs: run.ms, requests, peakInFlight, floor, usage });
-      console.log(`${mode}, ${latency} ms: pulumi ${command}: ${run.ms} ms, ${requests.total} requests, provider peak RSS ${usage.providerPeakRssMb} MB`);
+      console.log(`${mode}, N = ${n}, ${latency} ms: pulumi ${command}: ${run.ms} ms, ${requests.total} requests, provider peak RSS ${usage.providerPeakRssMb} MB`);
     }
     const left = sandbox.enos.dataSources().length + sandbox.torque.providers().length + sandbox.torque.spaceRepositories(SPACE).length + sandbox.torque.credentials(SPACE).length;
     if (left) throw new Error(`${mode}: destroy left ${left} registrations in the sandbox`);
@@ -401,24 +408,42 @@ function table(results: ScenarioResult[], baselines: ScenarioResult[]): string[]
   return lines;
 }
 
+/** What the preview checks add: wall time of `plugin` (checks in the steps) against `plugin+off` (none), per phase. */
+function checkCost(results: ScenarioResult[]): string[] {
+  const strict = results.find((r) => r.mode === "plugin");
+  const off = results.find((r) => r.mode === "plugin+off");
+  if (!strict || !off) return [];
+  const lines = ["| phase | checks (`plugin`), ms | no checks (`plugin+off`), ms | ratio |", "|---|---|---|---|"];
+  strict.phases.forEach(({ phase, wallMs }, p) => lines.push(`| ${phase} | ${wallMs} | ${off.phases[p].wallMs} | ${round(wallMs / off.phases[p].wallMs)} |`));
+  return lines;
+}
+
 async function main(): Promise<void> {
   await globalSetup();
   try {
     const cli = execFileSync(path.join(process.env.E2E_CLI_DIR!, "pulumi"), ["version"], { encoding: "utf8" }).trim();
     const started = new Date().toISOString();
     const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    const loads = [load()];
-    const results: ScenarioResult[] = [];
-    for (const mode of modes) results.push(await scenario(mode, latencyMs)), loads.push(load());
-    const baselines: ScenarioResult[] = [];
-    if (withBaseline) for (const mode of modes) baselines.push(await scenario(mode, 0)), loads.push(load());
     const env = process.env.BENCH_CLI_ENV ? `, ${process.env.BENCH_CLI_ENV}` : "";
-    console.log(`\n## Plugin and dynamic mode under the real pulumi CLI ${cli}: N = ${n} per kind, ${tokenCount} GitLab tokens, latency ${latencyMs} ms${withBaseline ? " (and none)" : ""}, --parallel ${parallel}${env}\n`);
-    console.log(`${started}, ${require("node:os").cpus().length} CPUs, load average (1 min, 5 min, 15 min) before and after each mode: ${loads.join("; ")}\n`);
-    for (const line of table(results, baselines)) console.log(line);
-    const dir = path.join(__dirname, "results");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `plugin-${n}${env ? "-env" : ""}.json`), JSON.stringify({ cli, started, loads, n, latencyMs, parallel, tokens: tokenCount, env: cliEnv, results, baselines }, null, 2));
+    const printed: string[] = [];
+    for (const n of sizes) {
+      const loads = [load()];
+      const results: ScenarioResult[] = [];
+      for (const mode of modes) results.push(await scenario(mode, latencyMs, n)), loads.push(load());
+      const baselines: ScenarioResult[] = [];
+      if (withBaseline) for (const mode of modes) baselines.push(await scenario(mode, 0, n)), loads.push(load());
+      printed.push(
+        `\n## Plugin and dynamic mode under the real pulumi CLI ${cli}: N = ${n} per kind, ${tokenCount} GitLab tokens, latency ${latencyMs} ms${withBaseline ? " (and none)" : ""}, --parallel ${parallel}${env}\n`,
+        `${started}, ${require("node:os").cpus().length} CPUs, load average (1 min, 5 min, 15 min) before and after each mode: ${loads.join("; ")}\n`,
+        ...table(results, baselines),
+        "",
+        ...checkCost(results),
+      );
+      const dir = path.join(__dirname, "results");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `plugin-${n}${env ? "-env" : ""}.json`), JSON.stringify({ cli, started, loads, n, latencyMs, parallel, tokens: tokenCount, env: cliEnv, results, baselines }, null, 2));
+    }
+    for (const line of printed) console.log(line);
   } finally {
     globalTeardown();
   }
