@@ -9,6 +9,11 @@ import { ProviderError } from "./errors";
  */
 export interface Call {
   urn?: string;
+  /**
+   * The object the request is about (`torque:SpaceRepository platform/assets`), for messages
+   * where the engine names no resource (dynamic mode's host gives the provider no URN).
+   */
+  subject?: string;
   /** When the whole operation must have ended (this machine's clock). */
   deadline?: number;
   /** `customTimeouts`, as the user wrote it, for messages. */

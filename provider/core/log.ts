@@ -2,13 +2,19 @@ import { currentCall } from "./call";
 import { safeText } from "./secrets";
 
 type Severity = "info" | "warn";
-/** `urn`: the resource the request being served is about, where the engine says (the plugin). */
-type Sink = (severity: Severity, message: string, urn: string | undefined) => void;
+/**
+ * `urn`: the resource the request being served is about, where the engine says (the plugin).
+ * `ephemeral`: a status that replaces the resource's status line, not a line of its diagnostics.
+ */
+type Sink = (severity: Severity, message: string, urn: string | undefined, ephemeral: boolean) => void;
 
-/** Dynamic mode: Pulumi's log, which the host writes where the engine shows it beside the operation. */
-let sink: Sink = (severity, message) => {
-  const log = require("@pulumi/pulumi/log") as Record<Severity, (message: string) => Promise<void>>;
-  void log[severity](message);
+/**
+ * Dynamic mode: Pulumi's log, which the host sends to the engine. Its host knows no URN, so
+ * the engine shows these on the stack, and each message names the object it concerns.
+ */
+let sink: Sink = (severity, message, _urn, ephemeral) => {
+  const log = require("@pulumi/pulumi/log") as Record<Severity, (message: string, resource?: undefined, streamId?: number, ephemeral?: boolean) => Promise<void>>;
+  void log[severity](message, undefined, undefined, ephemeral);
 };
 
 /** Where this process's messages go: the plugin sends them to the engine. */
@@ -18,14 +24,25 @@ export function setLogSink(next: Sink): void {
 
 const said = new Set<string>();
 
+/** The message as the engine shows it: on its resource (the plugin), else naming the object it concerns. */
+function attached(message: string): [string, string | undefined] {
+  const { urn, subject } = currentCall();
+  const text = safeText(message);
+  return [urn || !subject || text.startsWith(subject) ? text : `${subject}: ${text}`, urn];
+}
+
 /**
- * A message in Pulumi's log, once per process for the same key (e.g. one per plain-http
- * host); never carries a secret.
+ * A message in Pulumi's log, once per resource (or, where the engine names none, per object)
+ * for the same key in this provider process, that is once per command (each command starts
+ * its own); never carries a secret.
  */
 function once(key: string, severity: Severity, message: string): void {
-  if (said.has(key)) return;
-  said.add(key);
-  sink(severity, safeText(message), currentCall().urn);
+  const { urn, subject } = currentCall();
+  const scoped = `${urn ?? subject ?? ""}\0${key}`;
+  if (said.has(scoped)) return;
+  said.add(scoped);
+  const [text, resource] = attached(message);
+  sink(severity, text, resource, false);
 }
 
 export function warnOnce(key: string, message: string): void {
@@ -34,4 +51,10 @@ export function warnOnce(key: string, message: string): void {
 
 export function infoOnce(key: string, message: string): void {
   once(key, "info", message);
+}
+
+/** What the resource's operation is doing now, on its status line (`waiting for Torque to sync ...`): replaced by the next, gone when the step ends. */
+export function status(message: string): void {
+  const [text, resource] = attached(message);
+  sink("info", text, resource, true);
 }

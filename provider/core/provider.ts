@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Account, ACCOUNT, checkAccount } from "./account";
 import { IMPORT_ID, importFailure, importMismatch, takeImportId } from "./adopt";
+import { inCall } from "./call";
 import { Context, stackConfigContext } from "./context";
 import { asProviderError, InitError, ProviderError } from "./errors";
 import { Holders } from "./holders";
@@ -78,6 +79,8 @@ export interface Existing {
 /** The engine's protocol for one resource kind, under a given configuration: what dynamic mode and the plugin both run. */
 export interface Operations {
   spec: ResourceSpec;
+  /** The object these properties name (`torque:SpaceRepository platform/assets`): what messages say where the engine names no resource. */
+  subject(props: Props): string;
   check(ctx: Context, olds: Props, news: Props): Result<{ inputs: Props; failures: CheckFailure[] }>;
   /** `olds`: the old state, with the old inputs over it where the engine sends them (the plugin). `held`: the resource the diff is about. */
   diff(ctx: Context, olds: Props, news: Props, held?: { id: string; holder: string }): Diff;
@@ -141,6 +144,11 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
 
   return {
     spec,
+
+    subject(props) {
+      const names = (uniqueKeys.length > 0 ? uniqueKeys : [spec.autoName ?? "name"]).map((k) => props[k]).filter((v): v is string => typeof v === "string" && !containsUnknown(v));
+      return names.length > 0 ? `${spec.token} ${names.join("/")}` : spec.token;
+    },
 
     async check(ctx, olds, given) {
       for (const key of spec.secrets) rememberSecret(given[key]);
@@ -300,20 +308,22 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
 export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpec, hooks: Hooks<I, O>): pulumi.dynamic.ResourceProvider & { operations: Operations } {
   const ops = operations(spec, hooks);
   let ctx = stackConfigContext({ get: () => undefined });
+  // The host names no resource: messages name the object instead.
+  const about = <T>(props: Props | undefined, run: () => Promise<T>) => inCall({ subject: ops.subject(props ?? {}) }, run);
   return {
     operations: ops,
     async configure(req) {
       ctx = stackConfigContext(req.config);
     },
-    check: (olds, news) => ops.check(ctx, olds, news),
+    check: (olds, news) => about(news, () => ops.check(ctx, olds, news)),
     async diff(_id, olds, news) {
       const { changes, replaces, deleteBeforeReplace } = ops.diff(ctx, olds, news);
       return { changes, replaces, deleteBeforeReplace };
     },
-    create: (inputs) => ops.create(ctx, inputs),
-    read: (id, props) => ops.read(ctx, { id, state: props ?? {} }),
-    update: (id, olds, news) => ops.update(ctx, { id, state: olds }, news),
-    delete: (id, props) => ops.delete(ctx, { id, state: props }),
+    create: (inputs) => about(inputs, () => ops.create(ctx, inputs)),
+    read: (id, props) => about(props, () => ops.read(ctx, { id, state: props ?? {} })),
+    update: (id, olds, news) => about(news, () => ops.update(ctx, { id, state: olds }, news)),
+    delete: (id, props) => about(props, () => ops.delete(ctx, { id, state: props })),
   };
 }
 

@@ -69,7 +69,7 @@ export class EnosClient {
 
   constructor(private readonly settings: EnosSettings) {
     this.creator = `app:${settings.appKey}`;
-    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, ...settings.transport });
+    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, ...settings.transport, credential: settings.names.name("enosAppSecret") });
   }
 
   async create(body: DataSourceBody): Promise<string> {

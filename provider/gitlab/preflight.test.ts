@@ -56,7 +56,8 @@ interface TorqueArgs {
 
 function torque(name: string, args: TorqueArgs, base = `${gitlab().url}/`): Declaration {
   const { token: t, ...rest } = args;
-  return { kind: "torque:RepositoryProvider", name, args: { baseUrl: base, repos: [], ...rest, token: secret(t) } };
+  // The name the resource class gives it: the resource's own.
+  return { kind: "torque:RepositoryProvider", name, args: { name, baseUrl: base, repos: [], ...rest, token: secret(t) } };
 }
 
 function dataSource(name: string, args: { gitUrl: unknown; token: unknown; preflight?: string }): Declaration {
@@ -302,14 +303,19 @@ describe("projects", () => {
     expect(Object.keys(result.failures)).toHaveLength(2);
   });
 
-  test("an archived project is a warning, not a failure", async () => {
+  test("an archived project is a warning, not a failure: one per resource that uses it, naming the object and the property", async () => {
     const archived = project({ archived: true });
+    const [tq, ds] = [unique("tq"), unique("ds_")];
     const result = await preview([
-      torque(unique("tq"), { token: token({ expiresAt: null }), repos: [repo(archived)] }),
-      dataSource(unique("ds_"), { gitUrl: repo(archived), token: token() }),
+      torque(tq, { token: token({ expiresAt: null }), repos: [repo(archived)] }),
+      dataSource(ds, { gitUrl: repo(archived), token: token() }),
     ]);
     noFailures(result);
-    expect(warnings(result)).toEqual([expect.stringContaining(`project ${archived} on 127.0.0.1:${gitlab().port} is archived`)]);
+    const said = `project ${archived} on 127.0.0.1:${gitlab().port} is archived`;
+    expect(warnings(result).sort()).toEqual([
+      expect.stringContaining(`enos:GitLabDataSource ${ds}: gitUrl: ${said}`),
+      expect.stringContaining(`torque:RepositoryProvider ${tq}: repos[0]: ${said}`),
+    ]);
   });
 });
 

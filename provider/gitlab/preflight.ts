@@ -197,7 +197,7 @@ function judgeProject(found: Answer<ProjectInfo>, path: string, property: string
       result.failures.push({ property, reason: `${property}: GitLab at ${host} answered ${found.status} for project ${path}${suffix(found.gitlabMessage)}; check the server and try again.` });
     }
   } else if (found.archived) {
-    result.warnings.push(`project ${path} on ${host} is archived: it is read-only until it is unarchived.`);
+    result.warnings.push(`${property}: project ${path} on ${host} is archived: it is read-only until it is unarchived.`);
   }
 }
 

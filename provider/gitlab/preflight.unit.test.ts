@@ -179,7 +179,7 @@ describe("checkGitLab verdicts", () => {
       { property: "repos[1]", reason: `repos[1]: project nobody/missing is missing on ${host} or not visible to this token (GitLab answers 404 for both); check the path and that the token's user can see the project.` },
       { property: "repos[2]", reason: expect.stringContaining(`project ${hidden} is missing on ${host} or not visible to this token`) },
     ]);
-    expect(result.warnings).toEqual([expect.stringContaining("token expires on"), expect.stringContaining(`project ${archived} on ${host} is archived`)]);
+    expect(result.warnings).toEqual([expect.stringContaining("token expires on"), expect.stringContaining(`: project ${archived} on ${host} is archived`)]);
   });
 
   test("a 200 token answer that is inactive or past its date (a GitLab that still answers) is an error, not a warning", async () => {

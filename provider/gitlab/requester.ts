@@ -44,6 +44,7 @@ export function requesterFor(transport: TransportSettings & { timeoutMs: number 
         url: url.origin,
         ...transport,
         caSetting: `the resource's gitlabCaBundle input or ${transport.caSetting ?? "the provider's gitlabCaBundle setting"}`,
+        credential: "token",
         retry: { totalMs: transport.timeoutMs },
       });
       const res = await client.request({

@@ -278,17 +278,17 @@ describe("credentials over plain http", () => {
     return { lines: () => spy.mock.calls.map((c) => String(c[0])), restore: () => spy.mockRestore() };
   };
 
-  test("to a host other than loopback get one warning per host; to loopback none", async () => {
+  test("to a host other than loopback get one warning per host, naming the credential; to loopback none", async () => {
     const captured = warnings();
     try {
-      const remote = new HttpClient({ api: "Torque", url: "http://192.0.2.1:9", timeoutMs: 100, retry: { maxAttempts: 1 } });
+      const remote = new HttpClient({ api: "Torque", url: "http://192.0.2.1:9", timeoutMs: 100, retry: { maxAttempts: 1 }, credential: "gitlab-sources:torqueToken" });
       const call = () => remote.request({ method: "GET", path: "/", headers: { Authorization: "Bearer x" } }).catch(() => undefined);
       await call();
       await call();
       await get(client({ url: gitlab.url }), "/api/v4/version");
       await client().request({ method: "GET", path: "/api/v4/version", headers: { "PRIVATE-TOKEN": "x" } });
       expect(captured.lines()).toEqual([
-        "warning: [runtime] Torque credentials are sent over plain http to 192.0.2.1:9; use https so they cannot be read on the network.",
+        "warning: [runtime] the Torque credential gitlab-sources:torqueToken is sent over plain http to 192.0.2.1:9; use an https URL so it cannot be read on the network.",
       ]);
     } finally {
       captured.restore();

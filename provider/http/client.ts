@@ -44,6 +44,8 @@ export interface ClientOptions {
   caBundle?: string;
   /** Where the user sets caBundle, named in TLS failures (e.g. "torque:caBundle"). */
   caSetting?: string;
+  /** The credential the client sends, as messages name it (a setting such as `gitlab-sources:torqueToken`, or a property). */
+  credential?: string;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -192,7 +194,8 @@ export class HttpClient {
     if (!this.plainRemote) return;
     const carriesCredentials = Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
     if (carriesCredentials) {
-      warnOnce(`plain-http:${this.host}`, `${this.options.api} credentials are sent over plain http to ${this.host}; use https so they cannot be read on the network.`);
+      const what = this.options.credential ? `the ${this.options.api} credential ${this.options.credential} is` : `${this.options.api} credentials are`;
+      warnOnce(`plain-http:${this.host}`, `${what} sent over plain http to ${this.host}; use an https URL so it cannot be read on the network.`);
     }
   }
 }

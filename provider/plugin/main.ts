@@ -23,7 +23,9 @@ process.on("unhandledRejection", (err) => console.error(`pulumi-resource-gitlab-
 function logTo(engineAddress: string): void {
   const engine = new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
   const severity = { info: engproto.LogSeverity.INFO, warn: engproto.LogSeverity.WARNING };
-  setLogSink((level, message, urn) => engine.log(new engproto.LogRequest().setSeverity(severity[level]).setMessage(message).setUrn(urn ?? ""), () => undefined));
+  setLogSink((level, message, urn, ephemeral) =>
+    engine.log(new engproto.LogRequest().setSeverity(severity[level]).setMessage(message).setUrn(urn ?? "").setEphemeral(ephemeral), () => undefined),
+  );
 }
 
 /**

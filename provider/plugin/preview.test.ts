@@ -10,8 +10,9 @@
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { useSandbox } from "../../test/support/fixture";
-import { call, checkRequest, configuredPlugin, createRequest, Service, updateRequest } from "../../test/support/plugin";
+import { call, checkRequest, configuredPlugin, createRequest, Service, updateRequest, urn } from "../../test/support/plugin";
 import { resetLogs, writes } from "../../test/support/writes";
+import { setLogSink } from "../core/log";
 import { UNKNOWN } from "../core/unknown";
 import { fromStruct, toStruct } from "./wire";
 
@@ -187,6 +188,44 @@ describe("the platform's side: Torque's URL, API token and spaces", () => {
     const plugin = await configuredPlugin(settings({ torqueToken: "torque-wrong" }));
     await createRequest(plugin, CREDENTIAL, "off", await checked(plugin, CREDENTIAL, "off", credential("off", { preflight: "off" })), true);
     expect([fx.sandbox.torque.requests, fx.sandbox.gitlab.requests]).toEqual([[], []]);
+  });
+});
+
+describe("messages", () => {
+  test("every warning and status of a plugin run is attached to the resource it concerns, names the token or setting, and is said once per resource", async () => {
+    const said: { severity: string; message: string; urn: string | undefined; ephemeral: boolean }[] = [];
+    setLogSink((severity, message, resource, ephemeral) => said.push({ severity, message, urn: resource, ephemeral }));
+    const expiring = "glpat-expiring-for-messages";
+    fx.sandbox.gitlab.addToken({ token: expiring, scopes: ["api", "read_user", "read_repository"], expiresAt: `${new Date().getUTCFullYear() + 1}-01-31`, userId: 1 });
+    fx.sandbox.gitlab.addProject({ path: "platform/archived-for-messages", visibility: "private", members: [1], archived: true });
+    fx.sandbox.torque.setSync({ delayMs: 3_600, outcome: "Connected" });
+    try {
+      const kinds: [string, string, Props][] = [
+        [CREDENTIAL, "expiring", credential("messages-credential", { token: expiring })],
+        [REPOSITORY, "archived", repository("messages-archived", { repositoryUrl: gitlab("platform/archived-for-messages"), token: expiring })],
+        [DATA_SOURCE, "warned", dataSource("messages_warned", { token: "glpat-never-issued", preflight: "warn" })],
+      ];
+      for (const [type, name, news] of kinds) {
+        const inputs = await checked(service, type, name, news);
+        // The preview, then the real create in the same process: the same warnings, said once.
+        await createRequest(service, type, name, inputs, true);
+        await createRequest(service, type, name, inputs, false);
+      }
+    } finally {
+      fx.sandbox.torque.setSync({ delayMs: 0, outcome: "Connected" });
+      setLogSink(() => undefined);
+    }
+    const lines = said.filter((m) => !m.ephemeral).map(({ message, urn: resource }) => [resource, message]);
+    expect(lines).toEqual([
+      [urn(CREDENTIAL, "expiring"), expect.stringMatching(/^token expires on \d{4}-01-31: Torque expects a token without an expiration date/)],
+      [urn(REPOSITORY, "archived"), expect.stringMatching(/^token expires on/)],
+      [urn(REPOSITORY, "archived"), expect.stringMatching(/^repositoryUrl: project platform\/archived-for-messages on 127\.0\.0\.1:\d+ is archived/)],
+      [urn(DATA_SOURCE, "warned"), expect.stringMatching(/^preflight \(warn mode\): token is invalid, expired or revoked/)],
+    ]);
+    // The sync wait of the repository, on its status line: what it waits for, and for how long.
+    const statuses = said.filter((m) => m.ephemeral);
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const line of statuses) expect(line).toEqual({ severity: "info", message: expect.stringMatching(/^waiting for Torque to sync messages-archived: Syncing, \d+ s$/), urn: urn(REPOSITORY, "archived"), ephemeral: true });
   });
 });
 

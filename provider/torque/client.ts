@@ -99,7 +99,7 @@ export class TorqueClient {
   private readonly lists = new ListCache<Listing<unknown>>();
 
   constructor(private readonly settings: TorqueSettings) {
-    const options = { api: "Torque", url: settings.url, ...settings.transport };
+    const options = { api: "Torque", url: settings.url, ...settings.transport, credential: settings.names.name("torqueToken") };
     this.http = clientFor(options);
     this.onboarding = clientFor({ ...options, timeoutMs: settings.onboardingTimeoutMs });
     this.prefix = new URL(settings.url).pathname.replace(/\/+$/, "");

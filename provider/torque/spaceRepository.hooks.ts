@@ -1,6 +1,7 @@
 import { createOnce } from "../core/createOnce";
 import { pause, Stopped } from "../core/call";
 import { InitError } from "../core/errors";
+import { status } from "../core/log";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
@@ -19,6 +20,8 @@ const parseId = (id: string) => parseSpaceScopedId(id, "space repository");
 
 /** The official client's polling interval: polls start faster and slow down to it. */
 const POLL_MS = 4_000;
+/** A sync wait longer than this shows on the resource's status line what it waits for. */
+const STATUS_AFTER_MS = 3_000;
 
 function body(args: Args): SpaceRepositoryBody {
   return {
@@ -58,11 +61,14 @@ function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<St
  * in a space share their polls: each list answers for every repository created before it started.
  */
 async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepositoryRecord | undefined> {
-  const deadline = Date.now() + args.syncTimeoutSeconds * 1000;
+  const started = Date.now();
+  const deadline = started + args.syncTimeoutSeconds * 1000;
   let delay = 250;
   for (;;) {
     const last = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
+    const waited = Date.now() - started;
+    if (waited >= STATUS_AFTER_MS) status(`waiting for Torque to sync ${args.repositoryName}: ${last?.status ?? "not listed yet"}, ${Math.round(waited / 1000)} s`);
     await pause(Math.min(delay, Math.max(deadline - Date.now(), 0)), `waiting for Torque to sync repository ${args.repositoryName} in space ${args.space} (status ${last?.status ?? "not listed"})`);
     delay = Math.min(delay * 1.5, POLL_MS);
   }
