@@ -9,8 +9,9 @@ type Severity = "info" | "warn";
 type Sink = (severity: Severity, message: string, urn: string | undefined, ephemeral: boolean) => void;
 
 /**
- * Dynamic mode: Pulumi's log, which the host sends to the engine. Its host knows no URN, so
- * the engine shows these on the stack, and each message names the object it concerns.
+ * Dynamic mode: Pulumi's log, which the host writes to its stderr, where the engine picks it up
+ * as a diagnostic of the stack (the host knows no URN), so each message names the object it
+ * concerns; an ephemeral status cannot be told apart there.
  */
 let sink: Sink = (severity, message, _urn, ephemeral) => {
   const log = require("@pulumi/pulumi/log") as Record<Severity, (message: string, resource?: undefined, streamId?: number, ephemeral?: boolean) => Promise<void>>;
@@ -53,8 +54,14 @@ export function infoOnce(key: string, message: string): void {
   once(key, "info", message);
 }
 
-/** What the resource's operation is doing now, on its status line (`waiting for Torque to sync ...`): replaced by the next, gone when the step ends. */
-export function status(message: string): void {
+/**
+ * What the resource's operation is doing now, on its status line (`waiting for Torque to sync
+ * ...`): replaced by the next, gone when the step ends. Dynamic mode's host writes its log to
+ * its stderr, which the engine keeps among the diagnostics: there the first status of `key`
+ * is said once, an info line naming the object, and the later ones are not.
+ */
+export function status(key: string, message: string): void {
   const [text, resource] = attached(message);
-  sink("info", text, resource, true);
+  if (resource) sink("info", text, resource, true);
+  else once(key, "info", message);
 }

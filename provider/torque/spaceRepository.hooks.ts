@@ -68,7 +68,7 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
     const last = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
     const waited = Date.now() - started;
-    if (waited >= STATUS_AFTER_MS) status(`waiting for Torque to sync ${args.repositoryName}: ${last?.status ?? "not listed yet"}, ${Math.round(waited / 1000)} s`);
+    if (waited >= STATUS_AFTER_MS) status("sync-wait", `waiting for Torque to sync ${args.repositoryName}: ${last?.status ?? "not listed yet"}, ${Math.round(waited / 1000)} s`);
     await pause(Math.min(delay, Math.max(deadline - Date.now(), 0)), `waiting for Torque to sync repository ${args.repositoryName} in space ${args.space} (status ${last?.status ?? "not listed"})`);
     delay = Math.min(delay * 1.5, POLL_MS);
   }

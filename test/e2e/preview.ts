@@ -51,6 +51,26 @@ export function previewScenarios(mode: Mode): void {
     if (wrong.length > 0 || !expected) throw new Error(`expected ${inCheck ? "one" : "each"} of ${names.join(", ")} to fail with one error matching ${sentence}, in:\n${run.output}`);
   }
 
+  /**
+   * In each Diagnostics section (an `up` prints the preview's, then the update's), the warning
+   * once on each resource named and nowhere else: with the plugin on the resource itself; in
+   * dynamic mode, whose host names no resource, on the stack, naming the object.
+   */
+  function expectWarnings(run: Run, names: string[], sentence: RegExp): void {
+    const objects: Record<string, string> = { rp: "torque:RepositoryProvider paths-gitlab", cred: "torque:GitCredential platform/paths-ci", ds: "enos:GitLabDataSource paths_models", repo: "torque:SpaceRepository platform/paths-infra" };
+    // Which resource a warning is about: the one it is shown on, or (dynamic mode, on the stack) the one it names.
+    const about = (shownOn: string, line: string) => (mode === "plugin" ? shownOn : Object.keys(objects).find((name) => line.includes(`] ${objects[name]}: `)) ?? shownOn);
+    const sections = run.output.split("\nDiagnostics:\n").slice(1);
+    for (const section of sections) {
+      const warned = [...diagnosticsByResource({ ...run, output: `\nDiagnostics:\n${section}` })].flatMap(([shownOn, text]) =>
+        text.split("\n").filter((line) => line.includes("warning: ")).map((line) => ({ name: about(shownOn, line), fits: sentence.test(line) && (mode === "plugin" || shownOn.startsWith("paths-")) })),
+      );
+      const fine = warned.every((w) => w.fits) && warned.map((w) => w.name).sort().join() === [...names].sort().join();
+      if (!fine) throw new Error(`expected one warning matching ${sentence} about each of ${names.join(", ")}, in:\n${section}`);
+    }
+    if (sections.length === 0) throw new Error(`no diagnostics in:\n${run.output}`);
+  }
+
   const badToken: Config = { secret: { gitlabToken: "glpat-revoked-0000" } };
   const goodToken = (): Config => ({ secret: { gitlabToken: fx.demo.gitlabToken } });
   const tokenRefused = /token is invalid, expired or revoked \(GitLab at 127\.0\.0\.1:\d+ answered 401\); create a new access token with scopes/;
@@ -100,18 +120,38 @@ export function previewScenarios(mode: Mode): void {
     expectErrors(run, ["rp"], /Torque at 127\.0\.0\.1:\d+ refused GET \/api\/settings\/repository_providers \(403.*\): managing repository providers needs a Torque Admin's API token/);
   });
 
-  test(`${mode}: with everything right, up registers every kind and preview is clean; a token revoked since fails the no-op preview`, async () => {
-    await project.ok("up --yes");
+  test(`${mode}: with everything right, up registers every kind; warnings name the token, once per resource, on the resource (dynamic mode: naming the object); a slow sync shows on the status line; a token revoked since fails the no-op preview`, async () => {
+    // A token that expires: Torque expects one that does not, and preview warns of it.
+    const expiring = "glpat-expiring-preview-e2e";
+    fx.sandbox.gitlab.addToken({ token: expiring, scopes: ["api", "read_user", "read_repository"], expiresAt: `${new Date().getUTCFullYear() + 1}-03-31`, userId: 1 });
+    await project.setConfig({}, { gitlabToken: expiring });
+    fx.sandbox.torque.setSync({ delayMs: 6_000, outcome: "Connected" });
+    const up = await project.ok("up --yes");
+    fx.sandbox.torque.setSync({ delayMs: 0, outcome: "Connected" });
     await paths.agree(project);
+    // Dynamic mode expands the credential into the repository, whose check then tests its token too; the plugin passes its id alone.
+    expectWarnings(up, mode === "plugin" ? ["rp", "cred"] : ["rp", "cred", "repo"], /token expires on \d{4}-03-31: Torque expects a token without an expiration date/);
+    // The sync wait, on the repository's line as it goes, never among the diagnostics; dynamic mode's host can
+    // only write it to the stack's log: once, naming the object.
+    const waiting = "waiting for Torque to sync paths-infra: Syncing, \\d+ s";
+    const diagnostics = up.output.slice(up.output.lastIndexOf("Diagnostics:"));
+    if (mode === "plugin") {
+      expect(up.output).toMatch(new RegExp(`gitlab-sources:torque:SpaceRepository repo creating .*${waiting}`));
+      expect(diagnostics).not.toContain("waiting for Torque");
+    } else {
+      expect(up.output).toMatch(new RegExp(`pulumi:pulumi:Stack .*torque:SpaceRepository platform/paths-infra: ${waiting}`));
+      expect(diagnostics.match(/waiting for Torque/g)).toHaveLength(1);
+    }
+
     await paths.clean(project);
-    fx.sandbox.gitlab.updateToken(fx.demo.gitlabToken, { revoked: true });
+    fx.sandbox.gitlab.updateToken(expiring, { revoked: true });
     try {
       const drift = await project.run("preview --expect-no-changes");
       expectFailure(drift);
       // An unchanged resource's token is checked in Check, in both modes.
       expectErrors(drift, ["ds", "rp", "cred", "repo"], /token is (invalid, expired or revoked|revoked or inactive)/, true);
     } finally {
-      fx.sandbox.gitlab.updateToken(fx.demo.gitlabToken, { revoked: false });
+      fx.sandbox.gitlab.updateToken(expiring, { revoked: false });
     }
     expectSuccess(await project.run("destroy --yes"));
   });
