@@ -95,7 +95,7 @@ export interface SettingSpec {
 type Api = "torque" | "enos" | "gitlab";
 type TransportSettingName<A extends Api> = `${A}${"CaBundle" | "TimeoutSeconds" | "MaxConcurrency" | "MaxResponseMegabytes"}`;
 
-function transport<A extends Api>(api: A, label: string, defaults: { timeout: number }): Record<TransportSettingName<A>, SettingSpec> {
+function transport<A extends Api>(api: A, label: string, defaults: { timeout: number; concurrency: number; why: string }): Record<TransportSettingName<A>, SettingSpec> {
   return {
     [`${api}CaBundle`]: {
       type: "string",
@@ -114,9 +114,9 @@ function transport<A extends Api>(api: A, label: string, defaults: { timeout: nu
     },
     [`${api}MaxConcurrency`]: {
       type: "number",
-      default: 16,
+      default: defaults.concurrency,
       legacy: `${api}:maxConcurrency`,
-      description: `Requests in flight to ${label} at once (the engine's own --parallel is unbounded by default, so this paces a large stack).`,
+      description: `Requests in flight to ${label} at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): ${defaults.why}.`,
     },
     [`${api}MaxResponseMegabytes`]: {
       type: "number",
@@ -150,7 +150,7 @@ const settings = {
     description:
       "Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for.",
   },
-  ...transport("torque", "Torque", { timeout: 30 }),
+  ...transport("torque", "Torque", { timeout: 30, concurrency: 16, why: "Torque publishes no limit, and its gateway's 429 with Retry-After is honoured" }),
   enosApiGateway: { type: "string", env: ["ENOS_API_GATEWAY"], legacy: "enos:apiGateway", description: "EnOS API gateway, https://apigw-address." },
   enosOrgId: { type: "string", env: ["ENOS_ORG_ID"], legacy: "enos:orgId", description: "EnOS organization id (IAM > Organization Profile)." },
   enosAppKey: { type: "string", env: ["ENOS_APP_KEY"], legacy: "enos:appKey", description: "EnOS application access key (Developer Console > Application Registration)." },
@@ -162,8 +162,12 @@ const settings = {
     legacy: "enos:servicePath",
     description: "Prefix of the Data Source Registration service behind the gateway.",
   },
-  ...transport("enos", "the EnOS gateway", { timeout: 30 }),
-  ...transport("gitlab", "GitLab servers", { timeout: 10 }),
+  ...transport("enos", "the EnOS gateway", { timeout: 30, concurrency: 16, why: "EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured" }),
+  ...transport("gitlab", "GitLab servers", {
+    timeout: 10,
+    concurrency: 8,
+    why: "a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under",
+  }),
 } satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof settings;
@@ -200,7 +204,7 @@ export function transportSettings(ctx: Context, api: Api): TransportSettings | C
   for (const value of [timeout, concurrency, megabytes]) if (typeof value === "object") return value;
   return {
     timeoutMs: typeof timeout === "number" ? timeout * 1000 : undefined,
-    maxConcurrent: typeof concurrency === "number" ? Math.floor(concurrency) : undefined,
+    maxConcurrent: Math.floor(typeof concurrency === "number" ? concurrency : (SETTINGS[`${api}MaxConcurrency`].default as number)),
     maxResponseBytes: typeof megabytes === "number" ? Math.floor(megabytes * 2 ** 20) : undefined,
     caBundle: ctx.setting(`${api}CaBundle`),
     caSetting: ctx.name(`${api}CaBundle`),

@@ -9,11 +9,7 @@ import { connectionsFor, tunnelRefused } from "./proxy";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
-/**
- * Requests in flight per API host unless `<ns>:maxConcurrency` says otherwise. The engine's
- * own parallelism is unbounded by default, so this cap is what paces a large stack: at 8, an
- * engine running 16 operations at once left half of them waiting on it.
- */
+/** Requests in flight per API host for a client given no cap; the providers' defaults are their settings' (core/context.ts). */
 export const DEFAULT_MAX_CONCURRENT = 16;
 
 /** Largest answer read, after decompression, unless `<ns>:maxResponseMegabytes` says otherwise. */

@@ -47,7 +47,7 @@ type providerArgs struct {
 	EnosAppSecret *string `pulumi:"enosAppSecret"`
 	// PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
 	EnosCaBundle *string `pulumi:"enosCaBundle"`
-	// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
 	EnosMaxConcurrency *float64 `pulumi:"enosMaxConcurrency"`
 	// Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
 	EnosMaxResponseMegabytes *float64 `pulumi:"enosMaxResponseMegabytes"`
@@ -59,7 +59,7 @@ type providerArgs struct {
 	EnosTimeoutSeconds *float64 `pulumi:"enosTimeoutSeconds"`
 	// PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
 	GitlabCaBundle *string `pulumi:"gitlabCaBundle"`
-	// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8.
 	GitlabMaxConcurrency *float64 `pulumi:"gitlabMaxConcurrency"`
 	// Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
 	GitlabMaxResponseMegabytes *float64 `pulumi:"gitlabMaxResponseMegabytes"`
@@ -67,7 +67,7 @@ type providerArgs struct {
 	GitlabTimeoutSeconds *float64 `pulumi:"gitlabTimeoutSeconds"`
 	// PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
 	TorqueCaBundle *string `pulumi:"torqueCaBundle"`
-	// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
 	TorqueMaxConcurrency *float64 `pulumi:"torqueMaxConcurrency"`
 	// Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
 	TorqueMaxResponseMegabytes *float64 `pulumi:"torqueMaxResponseMegabytes"`
@@ -91,7 +91,7 @@ type ProviderArgs struct {
 	EnosAppSecret pulumi.StringPtrInput
 	// PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
 	EnosCaBundle pulumi.StringPtrInput
-	// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
 	EnosMaxConcurrency pulumi.Float64PtrInput
 	// Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
 	EnosMaxResponseMegabytes pulumi.Float64PtrInput
@@ -103,7 +103,7 @@ type ProviderArgs struct {
 	EnosTimeoutSeconds pulumi.Float64PtrInput
 	// PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
 	GitlabCaBundle pulumi.StringPtrInput
-	// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8.
 	GitlabMaxConcurrency pulumi.Float64PtrInput
 	// Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
 	GitlabMaxResponseMegabytes pulumi.Float64PtrInput
@@ -111,7 +111,7 @@ type ProviderArgs struct {
 	GitlabTimeoutSeconds pulumi.Float64PtrInput
 	// PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
 	TorqueCaBundle pulumi.StringPtrInput
-	// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+	// Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
 	TorqueMaxConcurrency pulumi.Float64PtrInput
 	// Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
 	TorqueMaxResponseMegabytes pulumi.Float64PtrInput

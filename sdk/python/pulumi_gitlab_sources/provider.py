@@ -46,17 +46,17 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] enos_app_key: EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
         :param pulumi.Input[_builtins.str] enos_app_secret: EnOS application secret key. Environment: ENOS_APP_SECRET.
         :param pulumi.Input[_builtins.str] enos_ca_bundle: PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         :param pulumi.Input[_builtins.float] enos_max_response_megabytes: Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.str] enos_org_id: EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
         :param pulumi.Input[_builtins.str] enos_service_path: Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
         :param pulumi.Input[_builtins.float] enos_timeout_seconds: Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
         :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8.
         :param pulumi.Input[_builtins.float] gitlab_max_response_megabytes: Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.float] gitlab_timeout_seconds: Time the connectivity test's GitLab requests may take, retries included. Default: 10.
         :param pulumi.Input[_builtins.str] torque_ca_bundle: PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         :param pulumi.Input[_builtins.float] torque_max_response_megabytes: Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.float] torque_onboarding_timeout_seconds: Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
         :param pulumi.Input[_builtins.float] torque_timeout_seconds: Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.
@@ -156,7 +156,7 @@ class ProviderArgs:
     @pulumi.getter(name="enosMaxConcurrency")
     def enos_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         """
         return pulumi.get(self, "enos_max_concurrency")
 
@@ -228,7 +228,7 @@ class ProviderArgs:
     @pulumi.getter(name="gitlabMaxConcurrency")
     def gitlab_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8.
         """
         return pulumi.get(self, "gitlab_max_concurrency")
 
@@ -276,7 +276,7 @@ class ProviderArgs:
     @pulumi.getter(name="torqueMaxConcurrency")
     def torque_max_concurrency(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         """
         return pulumi.get(self, "torque_max_concurrency")
 
@@ -381,17 +381,17 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] enos_app_key: EnOS application access key (Developer Console > Application Registration). Environment: ENOS_APP_KEY.
         :param pulumi.Input[_builtins.str] enos_app_secret: EnOS application secret key. Environment: ENOS_APP_SECRET.
         :param pulumi.Input[_builtins.str] enos_ca_bundle: PEM certificates to trust for the EnOS gateway with a private CA. Environment: ENOS_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] enos_max_concurrency: Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         :param pulumi.Input[_builtins.float] enos_max_response_megabytes: Largest answer read from the EnOS gateway, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.str] enos_org_id: EnOS organization id (IAM > Organization Profile). Environment: ENOS_ORG_ID.
         :param pulumi.Input[_builtins.str] enos_service_path: Prefix of the Data Source Registration service behind the gateway. Environment: ENOS_SERVICE_PATH. Default: /data-source-registration/v2.0.
         :param pulumi.Input[_builtins.float] enos_timeout_seconds: Time a request to the EnOS gateway may take before it fails (idempotent ones are retried). Default: 30.
         :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for GitLab servers with a private CA (a resource's gitlabCaBundle overrides it). Environment: GITLAB_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] gitlab_max_concurrency: Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8.
         :param pulumi.Input[_builtins.float] gitlab_max_response_megabytes: Largest answer read from GitLab servers, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.float] gitlab_timeout_seconds: Time the connectivity test's GitLab requests may take, retries included. Default: 10.
         :param pulumi.Input[_builtins.str] torque_ca_bundle: PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_BUNDLE.
-        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16.
+        :param pulumi.Input[_builtins.float] torque_max_concurrency: Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16.
         :param pulumi.Input[_builtins.float] torque_max_response_megabytes: Largest answer read from Torque, after decompression; a larger one is an error naming the call. Default: 10.
         :param pulumi.Input[_builtins.float] torque_onboarding_timeout_seconds: Time the call that connects a repository to a space may take (Torque answers it slowly; its official client gives it 120 s). When it times out, the repository is looked for in the space and, once listed, waited for. Default: 120.
         :param pulumi.Input[_builtins.float] torque_timeout_seconds: Time a request to Torque may take before it fails (idempotent ones are retried). Default: 30.

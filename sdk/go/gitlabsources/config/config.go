@@ -31,7 +31,7 @@ func GetEnosCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:enosCaBundle")
 }
 
-// Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+// Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads enos:maxConcurrency.
 func GetEnosMaxConcurrency(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "gitlab-sources:enosMaxConcurrency")
 }
@@ -61,7 +61,7 @@ func GetGitlabCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:gitlabCaBundle")
 }
 
-// Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+// Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8. Dynamic mode also reads gitlab:maxConcurrency.
 func GetGitlabMaxConcurrency(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "gitlab-sources:gitlabMaxConcurrency")
 }
@@ -81,7 +81,7 @@ func GetTorqueCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-sources:torqueCaBundle")
 }
 
-// Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+// Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads torque:maxConcurrency.
 func GetTorqueMaxConcurrency(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "gitlab-sources:torqueMaxConcurrency")
 }

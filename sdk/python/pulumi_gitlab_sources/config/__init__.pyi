@@ -36,7 +36,7 @@ PEM certificates to trust for the EnOS gateway with a private CA. Environment: E
 
 enosMaxConcurrency: Optional[float]
 """
-Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads enos:maxConcurrency.
 """
 
 enosMaxResponseMegabytes: Optional[float]
@@ -66,7 +66,7 @@ PEM certificates to trust for GitLab servers with a private CA (a resource's git
 
 gitlabMaxConcurrency: Optional[float]
 """
-Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8. Dynamic mode also reads gitlab:maxConcurrency.
 """
 
 gitlabMaxResponseMegabytes: Optional[float]
@@ -86,7 +86,7 @@ PEM certificates to trust for Torque with a private CA. Environment: TORQUE_CA_B
 
 torqueMaxConcurrency: Optional[float]
 """
-Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads torque:maxConcurrency.
 """
 
 torqueMaxResponseMegabytes: Optional[float]

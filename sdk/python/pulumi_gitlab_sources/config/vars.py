@@ -51,7 +51,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def enos_max_concurrency(self) -> Optional[float]:
         """
-        Requests in flight to the EnOS gateway at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads enos:maxConcurrency.
+        Requests in flight to the EnOS gateway at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): EnOS publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads enos:maxConcurrency.
         """
         return __config__.get_float('enosMaxConcurrency')
 
@@ -93,7 +93,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def gitlab_max_concurrency(self) -> Optional[float]:
         """
-        Requests in flight to GitLab servers at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads gitlab:maxConcurrency.
+        Requests in flight to GitLab servers at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): a GitLab node serves about 4 requests per Puma worker and runs about one worker per core, so 8 leaves a small self-managed server room for its users; GitLab's rate limits count requests per minute, which no cap keeps a stack under. Default: 8. Dynamic mode also reads gitlab:maxConcurrency.
         """
         return __config__.get_float('gitlabMaxConcurrency')
 
@@ -121,7 +121,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def torque_max_concurrency(self) -> Optional[float]:
         """
-        Requests in flight to Torque at once (the engine's own --parallel is unbounded by default, so this paces a large stack). Default: 16. Dynamic mode also reads torque:maxConcurrency.
+        Requests in flight to Torque at once, per host (the CLI runs 4 operations per CPU at once by default, --parallel): Torque publishes no limit, and its gateway's 429 with Retry-After is honoured. Default: 16. Dynamic mode also reads torque:maxConcurrency.
         """
         return __config__.get_float('torqueMaxConcurrency')
 
