@@ -31,6 +31,8 @@
  * Environment: BENCH_PLUGIN_N (per kind, comma-separated for several; else BENCH_CLI_N; default
  * 200), BENCH_CLI_LATENCY_MS (50), BENCH_PARALLEL (16), BENCH_TOKENS (5), BENCH_PLUGIN_MODES
  * (comma-separated, default `dynamic,plugin,plugin+credentials,plugin+off`), BENCH_PLUGIN_BASELINE (`0`: skip the 0-latency runs),
+ * BENCH_PLUGIN_ROUNDS (the modes run this many times at the set latency, every other round in
+ * reverse order; the table shows the first round, the checks' cost every round),
  * BENCH_CLI_ENV (variables for every pulumi command, `A=1,B=2`, as bench/cli.ts).
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -48,6 +50,8 @@ const sizes = String(process.env.BENCH_PLUGIN_N ?? process.env.BENCH_CLI_N ?? 20
 const latencyMs = Number(process.env.BENCH_CLI_LATENCY_MS ?? 50);
 const parallel = Number(process.env.BENCH_PARALLEL ?? 16);
 const withBaseline = process.env.BENCH_PLUGIN_BASELINE !== "0";
+/** Rounds of the modes at the set latency, every other one in reverse order: a machine's load shifts, and each mode gets both places. */
+const rounds = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 1);
 const cliEnv = Object.fromEntries((process.env.BENCH_CLI_ENV ?? "").split(",").filter(Boolean).map((kv) => kv.split("=", 2)));
 const MODES = ["dynamic", "plugin", "plugin+credentials", "plugin+off"] as const;
 type Mode = (typeof MODES)[number];
@@ -408,13 +412,20 @@ function table(results: ScenarioResult[], baselines: ScenarioResult[]): string[]
   return lines;
 }
 
-/** What the preview checks add: wall time of `plugin` (checks in the steps) against `plugin+off` (none), per phase. */
+/**
+ * What the preview checks add: wall time of `plugin` (checks in the steps) against `plugin+off`
+ * (none), per phase: each round's, and the ratio of their medians.
+ */
 function checkCost(results: ScenarioResult[]): string[] {
-  const strict = results.find((r) => r.mode === "plugin");
-  const off = results.find((r) => r.mode === "plugin+off");
-  if (!strict || !off) return [];
-  const lines = ["| phase | checks (`plugin`), ms | no checks (`plugin+off`), ms | ratio |", "|---|---|---|---|"];
-  strict.phases.forEach(({ phase, wallMs }, p) => lines.push(`| ${phase} | ${wallMs} | ${off.phases[p].wallMs} | ${round(wallMs / off.phases[p].wallMs)} |`));
+  const strict = results.filter((r) => r.mode === "plugin");
+  const off = results.filter((r) => r.mode === "plugin+off");
+  if (strict.length === 0 || off.length === 0) return [];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const lines = ["| phase | checks (`plugin`), ms | no checks (`plugin+off`), ms | ratio of medians |", "|---|---|---|---|"];
+  strict[0].phases.forEach(({ phase }, p) => {
+    const [a, b] = [strict.map((r) => r.phases[p].wallMs), off.map((r) => r.phases[p].wallMs)];
+    lines.push(`| ${phase} | ${a.join(", ")} | ${b.join(", ")} | ${round(median(a) / median(b))} |`);
+  });
   return lines;
 }
 
@@ -429,13 +440,13 @@ async function main(): Promise<void> {
     for (const n of sizes) {
       const loads = [load()];
       const results: ScenarioResult[] = [];
-      for (const mode of modes) results.push(await scenario(mode, latencyMs, n)), loads.push(load());
+      for (let r = 0; r < rounds; r++) for (const mode of r % 2 ? [...modes].reverse() : modes) results.push(await scenario(mode, latencyMs, n)), loads.push(load());
       const baselines: ScenarioResult[] = [];
       if (withBaseline) for (const mode of modes) baselines.push(await scenario(mode, 0, n)), loads.push(load());
       printed.push(
         `\n## Plugin and dynamic mode under the real pulumi CLI ${cli}: N = ${n} per kind, ${tokenCount} GitLab tokens, latency ${latencyMs} ms${withBaseline ? " (and none)" : ""}, --parallel ${parallel}${env}\n`,
         `${started}, ${require("node:os").cpus().length} CPUs, load average (1 min, 5 min, 15 min) before and after each mode: ${loads.join("; ")}\n`,
-        ...table(results, baselines),
+        ...table(results.slice(0, modes.length), baselines),
         "",
         ...checkCost(results),
       );
