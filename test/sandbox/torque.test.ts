@@ -94,6 +94,17 @@ describe("Torque emulator", () => {
     });
   });
 
+  describe("spaces", () => {
+    it("lists the account's spaces by name to any valid token (GET /api/spaces, as Torque's Terraform provider reads them)", async () => {
+      torque.addSpace("staging");
+      for (const token of [ADMIN, MEMBER]) {
+        const answer = await api<{ name: string }[]>("GET", "/api/spaces", undefined, token);
+        expect([answer.status, answer.json.map((space) => space.name).sort()]).toEqual([200, ["platform", "staging"]]);
+      }
+      expect((await api("GET", "/api/spaces", undefined, "nope")).status).toBe(401);
+    });
+  });
+
   describe("repository providers", () => {
     it.each([
       ["string", (answer: Answer) => answer.json, /^application\/json/],
