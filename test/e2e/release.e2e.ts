@@ -15,7 +15,7 @@ import { archiveName, home, hostPlatform, PLATFORMS, pluginDownloadUrl } from ".
 import { expectOk, pipInstall, pulumiRoot, pythonExampleRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
 import { Project, type StateResource } from "./cli";
 import { buildPreviousRelease, type PreviousRelease } from "./previous-release";
-import { providerSettings, resetLogs, secondAccount, useE2eSandbox, writes, type Account } from "./sandbox";
+import { clearRegistrations, providerSettings, resetLogs, secondAccount, useE2eSandbox, writes, type Account } from "./sandbox";
 
 /**
  * What `npm run release` put in dist/ (.ci/run runs it before this tier), as users get it:
@@ -42,6 +42,12 @@ beforeAll(async () => {
   previous.catch(() => {}); // awaited by the upgrade tests
   second = await secondAccount(fx);
   releases = await releaseServer();
+});
+
+// Every scenario ends with nothing registered in either account, failed ones included.
+afterEach(() => {
+  clearRegistrations(fx);
+  if (second) clearRegistrations(second);
 });
 
 afterAll(async () => {
@@ -200,7 +206,9 @@ describe("the CLI downloads the plugin from the release (a local server in place
     expect(archiveAsked()).toBe(before + 1);
     const { deployment } = await project.exportState();
     const providers = (deployment.resources ?? []).filter((r) => r.type === "pulumi:providers:gitlab-sources");
-    expect(providers.map((p) => [p.inputs?.version, p.inputs?.pluginDownloadURL])).toEqual([[version, pluginDownloadUrl()]]);
+    // The engine keeps the SDK's download URL under the provider's internal inputs.
+    const internal = (p: StateResource) => (p.inputs?.__internal as { pluginDownloadURL?: string } | undefined)?.pluginDownloadURL;
+    expect(providers.map((p) => [p.inputs?.version, internal(p)])).toEqual([[version, pluginDownloadUrl()]]);
     await run("preview", "--refresh", "--expect-no-changes");
     expect((await run("destroy")).summary).toEqual({ delete: 6 });
   });

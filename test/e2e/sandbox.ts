@@ -58,7 +58,7 @@ export function resetLogs(sandbox: Sandbox): void {
 }
 
 /** Removes every registration from the sandbox (between tests that share it). */
-export function clearRegistrations({ sandbox, demo }: Fixture): void {
+export function clearRegistrations({ sandbox, demo }: Account): void {
   for (const ds of sandbox.enos.dataSources()) sandbox.enos.removeDataSource(ds.dataSourceId);
   for (const p of sandbox.torque.providers()) sandbox.torque.removeProvider(p.id);
   for (const r of sandbox.torque.spaceRepositories(demo.torqueSpace)) sandbox.torque.removeSpaceRepository(demo.torqueSpace, r.name);
