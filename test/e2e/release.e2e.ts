@@ -255,7 +255,7 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     expect(createsAndDeletes()).toEqual([]);
 
     const destroyed = await project.ok(["destroy", "--yes", ...onStack("gone")]);
-    expect(destroyed.output).toMatch(/6 deleted/);
+    expect(destroyed.output).toMatch(/\b7 deleted\b/); // the six resources and the stack
     expect(second.sandbox.enos.dataSources()).toEqual([]);
     expect(second.sandbox.torque.providers()).toEqual([]);
     expect(second.sandbox.torque.spaceRepositories(second.demo.torqueSpace)).toEqual([]);
@@ -277,8 +277,9 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await project.init({ ...other.plain, ...program.plain }, { ...other.secret, ...program.secret }, "gone");
     await project.init({ ...first.plain, ...program.plain }, { ...first.secret, ...program.secret });
     const pulumi = pulumiRoot();
+    // The program's Automation API selects the stack it runs on: every run names its stack.
     const run = async (args: string[], env: Record<string, string> = {}): Promise<ProgramRun> => {
-      const result = await runProgram(project, [python, "main.py"], args, pulumi, env);
+      const result = await runProgram(project, [python, "main.py"], args.includes("--stack") ? args : [...args, ...onStack(project.stack)], pulumi, env);
       expectOk(result);
       return result;
     };
@@ -301,14 +302,14 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await run(["preview", "--refresh", "--expect-no-changes"], downloads());
     expect(createsAndDeletes()).toEqual([]);
 
-    // The second stack's state names plugin 0.1.0; the new plugin, started by hand, is attached in its place.
-    const plugin = await attachable();
-    try {
-      const destroyed = await run(["destroy", ...onStack("gone")], { PULUMI_DEBUG_PROVIDERS: `gitlab-sources:${plugin.port}` });
-      expect(destroyed.summary).toEqual({ delete: 6 });
-    } finally {
-      plugin.stop();
-    }
+    // The second stack's state names plugin 0.1.0, which the engine would load for it: the new
+    // plugin goes on PATH, where the engine takes a plugin of any version before its own
+    // (as Pulumi's providers run their tests on the provider just built), and says so.
+    const ambient = fs.mkdtempSync(path.join(process.env.E2E_ROOT!, "ambient-"));
+    await tar.extract({ file: path.join(dist, archiveName(host)), cwd: ambient });
+    const destroyed = await run(["destroy", ...onStack("gone")], { PATH: [ambient, project.environment().PATH].join(path.delimiter) });
+    expect(destroyed.output).toContain(`using ${PLUGIN} from $PATH at ${path.join(ambient, PLUGIN)}`);
+    expect(destroyed.summary).toEqual({ delete: 6 });
     expect(second.sandbox.enos.dataSources()).toEqual([]);
     expect(second.sandbox.torque.providers()).toEqual([]);
     expect(second.sandbox.torque.spaceRepositories(second.demo.torqueSpace)).toEqual([]);
@@ -316,16 +317,3 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await run(["destroy"], downloads());
   });
 });
-
-/** This release's standalone plugin, started by hand for PULUMI_DEBUG_PROVIDERS. */
-async function attachable(): Promise<{ port: string; stop: () => void }> {
-  const dir = fs.mkdtempSync(path.join(process.env.E2E_ROOT!, "attached-"));
-  await tar.extract({ file: path.join(dist, archiveName(host)), cwd: dir });
-  const child = spawn(path.join(dir, PLUGIN), [], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => ((out += d), out.includes("\n") && resolve(out.trim())));
-    child.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port`)));
-  });
-  return { port, stop: () => child.kill() };
-}
