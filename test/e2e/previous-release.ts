@@ -99,3 +99,20 @@ async function acquire(lock: string): Promise<void> {
     }
   }
 }
+
+/**
+ * The steps CHANGELOG.md gives users for upgrading a stack to this version, in `mode`: the
+ * `pulumi ...` lines of the sh blocks under "### Upgrading a stack from <previous>" in the
+ * newest entry (a block marked `sh dynamic` or `sh plugin` is for that mode only), as CLI
+ * arguments. None: the upgrade needs nothing but the new release.
+ */
+export function upgradeSteps(mode: "dynamic" | "plugin"): string[][] {
+  const text = fs.readFileSync(path.join(repo, "CHANGELOG.md"), "utf8");
+  const newest = /^## \S+\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(text)?.[1] ?? "";
+  const section = /^### Upgrading a stack from \S+\n([\s\S]*?)(?=^### |(?![\s\S]))/m.exec(newest);
+  if (!section) throw new Error("CHANGELOG.md: the newest entry needs a section \"### Upgrading a stack from <previous version>\" (\"Nothing to do\" when nothing is)");
+  return [...section[1].matchAll(/^```sh(?: (dynamic|plugin))?\n([\s\S]*?)^```/gm)]
+    .filter(([, only]) => !only || only === mode)
+    .flatMap(([, , body]) => body.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("pulumi ")))
+    .map((line) => line.split(/\s+/).slice(1));
+}

@@ -14,7 +14,7 @@ import { entries, SUMS } from "../../scripts/dist";
 import { archiveName, home, hostPlatform, PLATFORMS, pluginDownloadUrl } from "../../scripts/project";
 import { expectOk, pipInstall, pulumiRoot, pythonExampleRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
 import { Project, type StateResource } from "./cli";
-import { buildPreviousRelease, type PreviousRelease } from "./previous-release";
+import { buildPreviousRelease, upgradeSteps, type PreviousRelease } from "./previous-release";
 import { clearRegistrations, providerSettings, resetLogs, secondAccount, useE2eSandbox, writes, type Account } from "./sandbox";
 
 /**
@@ -214,6 +214,9 @@ describe("the CLI downloads the plugin from the release (a local server in place
   });
 });
 
+/** The commands examples/python/main.py runs itself (the Automation API), as the CLI would. */
+const PROGRAM_COMMANDS = new Set(["preview", "up", "refresh", "destroy"]);
+
 /** `--stack <name>`: the program's and the CLI's way to name a stack. */
 const onStack = (stack: string) => ["--stack", stack];
 
@@ -246,6 +249,7 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", process.env.E2E_TARBALL!], { cwd: project.dir });
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
+    for (const step of upgradeSteps("dynamic")) await project.ok(step); // what the changelog tells users to do
     const preview = await project.ok("preview --json");
     const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps;
     expect(steps.filter((s) => !["same", "update"].includes(s.op)).map((s) => `${s.op} ${s.urn}`)).toEqual([]);
@@ -292,6 +296,8 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await pipInstall(python, [path.join(dist, `pulumi_gitlab_sources-${version}-py3-none-any.whl`)]);
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
+    // What the changelog tells users to do: commands that run the program run it, others go to the CLI.
+    for (const step of upgradeSteps("plugin")) await (PROGRAM_COMMANDS.has(step[0]) ? run(step, downloads()) : project.ok(step, downloads()));
     const downloaded = archiveAsked();
     const preview = await run(["preview"], downloads());
     expect(archiveAsked()).toBe(downloaded + 1);
