@@ -227,6 +227,15 @@ async function ids(project: Project, stack: string): Promise<Record<string, stri
   return Object.fromEntries([...byName].map(([name, r]: [string, StateResource]) => [name, r.id]));
 }
 
+/**
+ * After the changelog's steps, every resource of the stack records the account it was
+ * registered in (state from 0.1.0 has none until a refresh reads it through 0.2.0).
+ */
+async function expectAccountsRecorded(project: Project): Promise<void> {
+  const resources = await project.resources();
+  expect([...resources].filter(([, r]) => !r.outputs?.account).map(([name]) => name)).toEqual([]);
+}
+
 /** What the sandboxes saw written that creates or deletes a registration (updates aside). */
 const createsAndDeletes = () => [...writes(fx.sandbox), ...writes(second.sandbox)].filter((w) => /^(Torque (POST|DELETE)|EnOS (create|delete))/.test(w));
 
@@ -250,6 +259,7 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
     for (const step of upgradeSteps("dynamic")) await project.ok(step); // what the changelog tells users to do
+    await expectAccountsRecorded(project);
     const preview = await project.ok("preview --json");
     const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps;
     expect(steps.filter((s) => !["same", "update"].includes(s.op)).map((s) => `${s.op} ${s.urn}`)).toEqual([]);
@@ -297,7 +307,10 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
     // What the changelog tells users to do: commands that run the program run it, others go to the CLI.
-    for (const step of upgradeSteps("plugin")) await (PROGRAM_COMMANDS.has(step[0]) ? run(step, downloads()) : project.ok(step, downloads()));
+    for (const step of upgradeSteps("plugin")) {
+      await (PROGRAM_COMMANDS.has(step[0]) ? run(step.filter((a) => a !== "--yes"), downloads()) : project.ok(step, downloads()));
+    }
+    await expectAccountsRecorded(project);
     const downloaded = archiveAsked();
     const preview = await run(["preview"], downloads());
     expect(archiveAsked()).toBe(downloaded + 1);
