@@ -101,18 +101,25 @@ async function acquire(lock: string): Promise<void> {
 }
 
 /**
- * The steps CHANGELOG.md gives users for upgrading a stack to this version, in `mode`: the
- * `pulumi ...` lines of the sh blocks under "### Upgrading a stack from <previous>" in the
- * newest entry (a block marked `sh dynamic` or `sh plugin` is for that mode only), as CLI
- * arguments. None: the upgrade needs nothing but the new release.
+ * The steps CHANGELOG.md gives users for upgrading a stack to this version, in `mode`, `when`:
+ * the `pulumi ...` lines of the sh blocks under "### Upgrading a stack from <previous>" in the
+ * newest entry, as CLI arguments. A block's info string may name one mode (`sh dynamic`,
+ * `sh plugin`) and `before-up` for a step between installing the new release and the first
+ * `pulumi up` with it; other steps come after that `up`. None: nothing but the new release.
  */
-export function upgradeSteps(mode: "dynamic" | "plugin"): string[][] {
+export function upgradeSteps(mode: "dynamic" | "plugin", when: "before-up" | "after-up"): string[][] {
   const text = fs.readFileSync(path.join(repo, "CHANGELOG.md"), "utf8");
   const newest = /^## \S+\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(text)?.[1] ?? "";
   const section = /^### Upgrading a stack from \S+\n([\s\S]*?)(?=^### |(?![\s\S]))/m.exec(newest);
   if (!section) throw new Error("CHANGELOG.md: the newest entry needs a section \"### Upgrading a stack from <previous version>\" (\"Nothing to do\" when nothing is)");
-  return [...section[1].matchAll(/^```sh(?: (dynamic|plugin))?\n([\s\S]*?)^```/gm)]
-    .filter(([, only]) => !only || only === mode)
+  return [...section[1].matchAll(/^```sh((?: [\w-]+)*)\n([\s\S]*?)^```/gm)]
+    .filter(([, info]) => {
+      const words = info.trim().split(/\s+/).filter(Boolean);
+      const unknown = words.filter((w) => !["dynamic", "plugin", "before-up"].includes(w));
+      if (unknown.length) throw new Error(`CHANGELOG.md: a sh block of "Upgrading a stack" is marked ${unknown.join(" ")}: only dynamic, plugin, before-up`);
+      const modes = words.filter((w) => w !== "before-up");
+      return (modes.length === 0 || modes.includes(mode)) && words.includes("before-up") === (when === "before-up");
+    })
     .flatMap(([, , body]) => body.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("pulumi ")))
     .map((line) => line.split(/\s+/).slice(1));
 }

@@ -258,13 +258,14 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", process.env.E2E_TARBALL!], { cwd: project.dir });
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
-    for (const step of upgradeSteps("dynamic")) await project.ok(step); // what the changelog tells users to do
-    await expectAccountsRecorded(project);
+    for (const step of upgradeSteps("dynamic", "before-up")) await project.ok(step); // what the changelog tells users to do first
     const preview = await project.ok("preview --json");
     const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps;
     expect(steps.filter((s) => !["same", "update"].includes(s.op)).map((s) => `${s.op} ${s.urn}`)).toEqual([]);
     await project.ok("up --yes");
     expect(await ids(project, project.stack)).toEqual(before);
+    for (const step of upgradeSteps("dynamic", "after-up")) await project.ok(step); // and then
+    await expectAccountsRecorded(project);
     await project.ok("preview --refresh --expect-no-changes");
     expect(createsAndDeletes()).toEqual([]);
 
@@ -297,6 +298,8 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
       expectOk(result);
       return result;
     };
+    // What the changelog tells users to do: commands that run the program run it, others go to the CLI.
+    const takeStep = (step: string[]) => (PROGRAM_COMMANDS.has(step[0]) ? run(step.filter((a) => a !== "--yes"), downloads()) : project.ok(step, downloads()));
     expect((await run(["up", ...onStack("gone")])).summary).toEqual({ create: 6 });
     expect((await run(["up"])).summary).toEqual({ create: 6 });
     const before = await ids(project, project.stack);
@@ -306,18 +309,16 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     await pipInstall(python, [path.join(dist, `pulumi_gitlab_sources-${version}-py3-none-any.whl`)]);
     resetLogs(fx.sandbox);
     resetLogs(second.sandbox);
-    // What the changelog tells users to do: commands that run the program run it, others go to the CLI.
-    for (const step of upgradeSteps("plugin")) {
-      await (PROGRAM_COMMANDS.has(step[0]) ? run(step.filter((a) => a !== "--yes"), downloads()) : project.ok(step, downloads()));
-    }
-    await expectAccountsRecorded(project);
     const downloaded = archiveAsked();
+    for (const step of upgradeSteps("plugin", "before-up")) await takeStep(step);
     const preview = await run(["preview"], downloads());
     expect(archiveAsked()).toBe(downloaded + 1);
     console.log(`plugin upgrade: preview ${JSON.stringify(preview.summary)}`);
     expect(Object.keys(preview.summary).filter((op) => !["same", "update"].includes(op))).toEqual([]);
     await run(["up"], downloads());
     expect(await ids(project, project.stack)).toEqual(before);
+    for (const step of upgradeSteps("plugin", "after-up")) await takeStep(step);
+    await expectAccountsRecorded(project);
     await run(["preview", "--refresh", "--expect-no-changes"], downloads());
     expect(createsAndDeletes()).toEqual([]);
 
