@@ -64,8 +64,9 @@ test("the changelog's newest entry is this version, and the one before names the
 });
 
 test("the docs' install commands and the examples' dependencies name this version", () => {
-  const docs = ["README.md", ...["yaml", "python", "go"].flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/Pulumi.yaml`])].filter((f) => fs.existsSync(path.join(repo, f)));
-  const named = docs.flatMap((f) => [...read(f).matchAll(/(?:gitlab-sources |gitlab-sources-v)(\d+\.\d+\.\d+)/g)].map((m) => `${f}: ${m[1]}`));
+  const examples = fs.readdirSync(path.join(repo, "examples")).flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/Pulumi.yaml`]);
+  const docs = ["README.md", "Pulumi.yaml", "docs/installation-configuration.md", ...examples].filter((f) => fs.existsSync(path.join(repo, f)));
+  const named = docs.flatMap((f) => [...read(f).matchAll(/(?:gitlab-sources |gitlab-sources-v|gitlab-sources-|gitlab_sources-|sdk\/go@v)(\d+\.\d+\.\d+)/g)].map((m) => `${f}: ${m[1]}`));
   expect(named.filter((n) => !n.endsWith(`: ${version}`))).toEqual([]);
   for (const example of ["basic", "ci", "many"]) {
     expect(JSON.parse(read(`examples/${example}/package.json`)).dependencies["pulumi-gitlab-sources"]).toBe(`^${version}`);

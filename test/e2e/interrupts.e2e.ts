@@ -7,7 +7,7 @@ import { clearRegistrations, useE2eSandbox } from "./sandbox";
  * `pulumi up` of 31 resources with `--parallel 4`, interrupted: Ctrl-C, then `up` converges;
  * SIGKILL of the CLI (a cancelled CI job, an OOM kill), then `pulumi cancel`, `pulumi refresh`
  * and `pulumi up` converge with nothing registered twice. What the provider adopts by itself
- * and what it asks the user to import is README "Recovering a killed run".
+ * and what it asks the user to import is docs/guides/recovering-a-killed-run.md.
  */
 const fx = useE2eSandbox();
 const COUNT = 15; // data sources and space repositories, plus the repository provider
