@@ -240,7 +240,7 @@ async function connected(client: TorqueClient, id: string, args: Args): Promise<
   const outs = { ...args, useAllAgents: body(args).use_all_agents, status: "Syncing" };
   const synced = await waitForSync(client, args).catch((err: unknown) => {
     if (!(err instanceof Stopped)) throw err;
-    throw new InitError(`${err.message.replace(/\.$/, "")}; the repository is connected and Torque goes on syncing it: run pulumi up again to wait for it.`, id, outs);
+    throw new InitError(`${err.reason} while waiting for Torque to sync repository ${args.repositoryName} in space ${args.space}; the repository is connected and Torque goes on syncing it: run pulumi up again to wait for it.`, id, outs);
   });
   outs.status = synced?.status ?? "Unknown";
   if (synced?.status === "Connected") return outs;
