@@ -45,10 +45,10 @@ export async function pipInstall(python: string, requirements: string[]): Promis
   await exec(pip[0], [...pip.slice(1), "install", "--disable-pip-version-check", "--no-input", "--quiet", "--no-compile", ...requirements], { maxBuffer: 1 << 26 });
 }
 
-/** The requirements of examples/python/requirements.txt from PyPI (its local paths left out). */
-export function pythonExampleRequirements(): string[] {
+/** The requirements of a Python program's requirements.txt that come from PyPI (its local paths left out). */
+export function pythonRequirements(folder: string): string[] {
   return fs
-    .readFileSync(path.resolve(__dirname, "..", "..", "examples", "python", "requirements.txt"), "utf8")
+    .readFileSync(path.join(folder, "requirements.txt"), "utf8")
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("#") && !line.startsWith("."));

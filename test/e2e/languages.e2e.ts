@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { expectOk, pulumiRoot, pythonExampleRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
+import { expectOk, pulumiRoot, pythonRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
 import { Project } from "./cli";
 import { leakedSecrets } from "../support/fixture";
 import { clearRegistrations, useE2eSandbox } from "./sandbox";
@@ -30,7 +30,7 @@ const PREPARE: Record<Language, () => Promise<string[]>> = {
   python: async () => {
     const sdk = path.join(process.env.E2E_ROOT!, "sdk-python");
     fs.cpSync(path.join(repo, "sdk", "python"), sdk, { recursive: true });
-    return [await pythonVenv("python-venv", [...pythonExampleRequirements(), sdk]), "main.py"];
+    return [await pythonVenv("python-venv", [...pythonRequirements(path.join(repo, "examples", "python")), sdk]), "main.py"];
   },
   // The program built once, with the go.mod and go.sum as committed (-mod=readonly), into the
   // run's folder; Go's own caches keep the compiled packages.

@@ -12,7 +12,7 @@ import * as tar from "tar";
 import { SETTINGS, type SettingName } from "../../provider/core/context";
 import { entries, SUMS } from "../../scripts/dist";
 import { archiveName, home, hostPlatform, PLATFORMS, pluginDownloadUrl } from "../../scripts/project";
-import { expectOk, pipInstall, pulumiRoot, pythonExampleRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
+import { expectOk, pipInstall, pulumiRoot, pythonRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
 import { Project, type StateResource } from "./cli";
 import { buildPreviousRelease, upgradeSteps, type PreviousRelease } from "./previous-release";
 import { clearRegistrations, providerSettings, resetLogs, secondAccount, useE2eSandbox, writes, type Account } from "./sandbox";
@@ -189,7 +189,7 @@ describe("the CLI downloads the plugin from the release (a local server in place
   });
 
   test("a Python program on the SDK from the wheel, in a fresh venv: pulumi up gets the plugin by itself", async () => {
-    const python = await pythonVenv("python-wheel", [...pythonExampleRequirements(), path.join(dist, `pulumi_gitlab_sources-${version}-py3-none-any.whl`)]);
+    const python = await pythonVenv("python-wheel", [...pythonRequirements(path.join(repo, "examples", "python")), path.join(dist, `pulumi_gitlab_sources-${version}-py3-none-any.whl`)]);
     const project = Project.copy(path.join(repo, "examples", "python"), "python-wheel");
     const provider = fx.packageConfig();
     const program = fx.programConfig();
@@ -282,7 +282,7 @@ describe("upgrade from the previous release (CHANGELOG.md), as Pulumi's provider
     const old = await previous;
     const oldSdk = path.join(process.env.E2E_ROOT!, "sdk-python-previous");
     fs.cpSync(path.join(old.source, "sdk", "python"), oldSdk, { recursive: true });
-    const python = await pythonVenv("python-upgrade", [...pythonExampleRequirements(), oldSdk]);
+    const python = await pythonVenv("python-upgrade", [...pythonRequirements(path.join(repo, "examples", "python")), oldSdk]);
     const project = Project.copy(path.join(repo, "examples", "python"), "python-upgrade");
     await project.installPlugin(old.pluginArchive, old.version);
     const settings = (account: Account) => providerSettings((name) => `gitlab-sources:${name}`, account);
