@@ -292,8 +292,11 @@ describe("10. what a maintainer expects of the protocol", () => {
     const said: [string, string | undefined][] = [];
     setLogSink((_severity, message, resource) => said.push([message, resource]));
     const service = await plugin();
-    // The sandbox's GitLab token expires: Torque expects one that does not, and the preview-time check warns of it.
-    await check(service, CREDENTIAL, "logged", { space: fx.demo.torqueSpace, name: "logged", token: fx.demo.gitlabToken, gitlabUrl: `${fx.sandbox.gitlab.url}/` });
+    // A GitLab token that expires: Torque expects one that does not, and the preview-time check warns of it.
+    const expiring = "glpat-expiring-engine-paths";
+    const inNinetyDays = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    fx.sandbox.gitlab.addToken({ token: expiring, scopes: ["api", "read_user", "read_repository"], expiresAt: inNinetyDays, userId: 1 });
+    await check(service, CREDENTIAL, "logged", { space: fx.demo.torqueSpace, name: "logged", token: expiring, gitlabUrl: `${fx.sandbox.gitlab.url}/` });
     expect(said).toContainEqual([expect.stringContaining("token expires on"), urn(CREDENTIAL, "logged")]);
   });
 
