@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { startTorque, type TorqueServer } from "../sandbox";
 import { clashAdviceStart } from "../support/messages";
-import { diagnostics, expectFailure, expectSuccess, Project, type Run } from "./cli";
+import { diagnostics, expectFailure, expectSuccess, Project } from "./cli";
 import { clearRegistrations, resetLogs, useE2eSandbox, writes, type E2eFixture } from "./sandbox";
 
 export type Mode = "dynamic" | "plugin";
@@ -89,12 +89,6 @@ export function usePaths(mode: Mode): Paths {
   return paths;
 }
 
-/** The one-sentence refusal of a name taken, as the CLI shows it for the resource. */
-function refusedClash(run: Run, name: string): void {
-  expectFailure(run);
-  expect(diagnostics(run, name)).toContain(clashAdviceStart);
-}
-
 export function replaceScenarios({ fx, mode, stack, declare, urn, agree, clean }: Paths): void {
   test(`${mode}: up --replace of every kind is refused in one sentence and loses nothing; with deleteBeforeReplace it replaces`, async () => {
     const project = await stack(everyKind());
@@ -122,7 +116,9 @@ export function replaceScenarios({ fx, mode, stack, declare, urn, agree, clean }
     const before = await agree(project);
 
     await declare(project, everyKind("-renamed"));
-    refusedClash(await project.run("up --yes"), "ds-renamed");
+    const renamed = await project.run("up --yes");
+    expectFailure(renamed);
+    expect(renamed.output).toContain(clashAdviceStart);
     expect([...(await agree(project)).values()].sort()).toEqual([...before.values()].sort());
 
     await declare(project, everyKind("-renamed").map((d) => ({ ...d, opts: { aliases: [d.name.replace("-renamed", "")] } })));
@@ -151,7 +147,8 @@ export function replaceScenarios({ fx, mode, stack, declare, urn, agree, clean }
 
 export function importScenarios({ fx, mode, stack, declare, urn, agree, clean }: Paths): void {
   test(`${mode}: an import option left in the program: up --replace keeps the object, a replacement registers a new one and removes the old`, async () => {
-    const seeded = fx.sandbox.enos.seedDataSource({ orgId: fx.demo.enosOrgId, createBy: "user:platform-admin", name: "paths_by_hand", type: "GITLAB", description: "", gitUrl: `${fx.sandbox.gitlab.url}/platform/ml/models`, token: fx.demo.gitlabToken });
+    // Registered by hand with the stack's EnOS application (EnOS lets only the creator delete it).
+    const seeded = fx.sandbox.enos.seedDataSource({ orgId: fx.demo.enosOrgId, createBy: `app:${fx.demo.enosAppKey}`, name: "paths_by_hand", type: "GITLAB", description: "", gitUrl: `${fx.sandbox.gitlab.url}/platform/ml/models`, token: fx.demo.gitlabToken });
     const declared = (name: string): Declaration => ({ kind: "enos:GitLabDataSource", name: "ds", args: { name, gitUrl: "$gitlab/platform/ml/models", token: "$token" }, opts: { import: seeded.dataSourceId } });
     const project = await stack([declared("paths_by_hand")]);
     await project.ok("up --yes");
@@ -163,13 +160,23 @@ export function importScenarios({ fx, mode, stack, declare, urn, agree, clean }:
       expectSuccess(replaced);
       expect(replaced.output).toContain(`${seeded.dataSourceId} was not deleted: in this run another resource of the stack took it over`);
     } else {
-      refusedClash(replaced, "ds");
+      // The engine's own import: it refuses to replace what it imported while the option stays.
+      expectFailure(replaced);
+      expect(diagnostics(replaced, "ds")).toContain("previously-imported resources that still specify an ID may not be replaced; please remove the `import` declaration from your program");
     }
     expect((await agree(project)).get("ds")).toBe(seeded.dataSourceId);
     await clean(project);
 
-    // A replacing change with the option still there: a new object, and the old one removed.
+    // A replacing change with the option still there: dynamic mode registers a new object and
+    // removes the old one; with the plugin the engine refuses until the option is removed.
     await declare(project, [declared("paths_renamed")]);
+    if (mode === "plugin") {
+      const refused = await project.run("up --yes");
+      expectFailure(refused);
+      expect(diagnostics(refused, "ds")).toContain("previously-imported resources that still specify an ID may not be replaced");
+      expect((await agree(project)).get("ds")).toBe(seeded.dataSourceId);
+      await declare(project, [{ ...declared("paths_renamed"), opts: {} }]);
+    }
     await project.ok("up --yes");
     const after = await agree(project);
     expect(after.get("ds")).not.toBe(seeded.dataSourceId);
@@ -178,7 +185,7 @@ export function importScenarios({ fx, mode, stack, declare, urn, agree, clean }:
   });
 }
 
-export function stateScenarios({ fx, mode, stack, agree, clean }: Paths): void {
+export function stateScenarios({ fx, mode, stack, declare, agree, clean }: Paths): void {
   test(`${mode}: a secret repositoryUrl stays secret in the state`, async () => {
     const [, , cred, repo] = everyKind();
     const project = await stack([cred, { ...repo, args: { ...repo.args, repositoryUrl: "$secret:$gitlab/platform/infra" } }]);
@@ -211,7 +218,7 @@ export function stateScenarios({ fx, mode, stack, agree, clean }: Paths): void {
     expect((await agree(project)).size).toBe(0);
   });
 
-  test(`${mode}: the provider pointed at another Torque account: refresh and destroy fail naming both; pointed back, all is clean`, async () => {
+  test(`${mode}: the provider pointed at another Torque account: its calls there are refused, naming both; pointed back, all is clean`, async () => {
     const other: TorqueServer = await startTorque({});
     try {
       other.addApiToken(fx.demo.torqueToken, { admin: true });
@@ -229,14 +236,27 @@ export function stateScenarios({ fx, mode, stack, agree, clean }: Paths): void {
       await point(other.url);
       const named = mode === "plugin" ? "TORQUE_URL" : "torque:url";
       const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      for (const command of ["refresh --yes", "destroy --yes"]) {
+      const refused = new RegExp(`was registered in Torque account ${escaped(fx.sandbox.torque.url)}, but ${named} now names Torque account ${escaped(other.url)}`);
+      // The plugin reads the environment in every command. Dynamic mode's refresh and destroy use
+      // the configuration the state records; an up configures the provider anew, and updates or
+      // deletes with it.
+      const attempts: [string, Declaration[]][] =
+        mode === "plugin"
+          ? [["refresh --yes", [cred]], ["destroy --yes", [cred]]]
+          : [["up --yes", [{ ...cred, args: { ...cred.args, description: "changed" } }]], ["up --yes", []]];
+      for (const [command, resources] of attempts) {
+        await declare(project, resources);
         const run = await project.run(command, env);
         expectFailure(run);
-        expect(run.output).toMatch(new RegExp(`was registered in Torque account ${escaped(fx.sandbox.torque.url)}, but ${named} now names Torque account ${escaped(other.url)}`));
+        expect(run.output).toMatch(refused);
       }
       expect(await agree(project)).toEqual(before);
       expect(other.credentials(fx.demo.torqueSpace)).toEqual([]);
+      await declare(project, [cred]);
       await point(fx.sandbox.torque.url);
+      // An up records the provider's configuration again (dynamic mode's refresh reads it from the state).
+      await project.ok("up --yes", env);
+      expect(await agree(project)).toEqual(before);
       expectSuccess(await project.run("preview --refresh --expect-no-changes", env));
     } finally {
       await other.close();
