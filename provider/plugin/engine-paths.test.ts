@@ -204,6 +204,8 @@ describe("6. customTimeouts and Cancel end a sync wait", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(String((error as grpc.ServiceError).details)).toMatch(/^the operation reached its timeout of 1 s \(customTimeouts\) while waiting for Torque to sync repository slow-sync in space platform; .*run pulumi up again to wait for it/);
     expect(initFailure(error as grpc.ServiceError).getId()).toBe(`${fx.demo.torqueSpace}/slow-sync`);
+    // Kept in state as any state is: its account, and the credential it owns.
+    expect(initFailure(error as grpc.ServiceError).getProperties()!.toJavaScript()).toMatchObject({ account: { torqueUrl: fx.sandbox.torque.url }, ownedCredential: "slow-sync-token" });
     expect(repositoryIn("slow-sync")?.status).toBe("Syncing");
     fx.sandbox.torque.removeSpaceRepository(fx.demo.torqueSpace, "slow-sync");
   });
