@@ -212,7 +212,7 @@ export class EnosClient {
       throw new ProviderError(`EnOS refused ${call} (403)${detail(res)}; check ${this.settings.names.name("enosOrgId")} and that the application is authorised for the Data Source Registration service.`);
     }
     if (res.status === 404 || res.status === 405) {
-      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}), see "API contracts" in the README.`);
+      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}), see docs/guides/api-contracts.md.`);
     }
     if (res.status === 429) throw new ProviderError(`EnOS kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
     if (res.status >= 500) {
