@@ -5,7 +5,7 @@ import { Listing } from "../core/listing";
 import { clientFor, HttpClient, Response } from "../http/client";
 import { firstIssue, parseBody } from "../http/json";
 import type { EnosSettings } from "./settings";
-import { apiSignature } from "./signing";
+import { apiSignature, requestTimestamp } from "./signing";
 import { accessToken, TokenCache } from "./tokens";
 
 const envelope = z.object({
@@ -168,18 +168,18 @@ export class EnosClient {
     const text = JSON.stringify(body);
     let token = await accessToken(this.issued, this.settings, this.http);
     for (let attempt = 1; ; attempt++) {
-      const timestamp = Date.now();
+      const signer = token;
       const res = await this.http.request({
         method: "POST",
         path,
         query,
         body: text,
         idempotent: action !== "create",
-        headers: {
-          "Content-Type": "application/json;charset=UTF-8",
-          "apim-accesstoken": token,
-          "apim-timestamp": String(timestamp),
-          "apim-signature": apiSignature(token, query, text, timestamp, this.settings.appSecret),
+        headers: { "Content-Type": "application/json;charset=UTF-8", "apim-accesstoken": signer },
+        // Signed again for every attempt: the gateway refuses a signature it has seen (a replay).
+        signed: () => {
+          const timestamp = requestTimestamp();
+          return { "apim-timestamp": String(timestamp), "apim-signature": apiSignature(signer, query, text, timestamp, this.settings.appSecret) };
         },
       });
       const answer = this.envelope(action, path, res);
