@@ -203,7 +203,12 @@ export class EnosClient {
     if (res.status >= 500) {
       throw new ProviderError(`EnOS answered ${res.status} to ${call}; the service may be down, try again later.`, { ambiguous: action === "create" });
     }
-    return parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
+    const answer = parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
+    // A business failure keeps its code whatever the status; a success is only one under a 2xx status.
+    if (answer.code === 0 && (res.status < 200 || res.status > 299)) {
+      throw new ProviderError(`EnOS answered ${res.status} to ${call} with a success envelope (code 0), which is no success; check enos:apiGateway and enos:servicePath (now ${this.settings.servicePath}).`, { ambiguous: action === "create" });
+    }
+    return answer;
   }
 
   private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {
