@@ -93,8 +93,9 @@ function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
   for (const [key, reference] of Object.entries(spec.references ?? {})) {
     inputProperties[key] = { $ref: `#/resources/${schemaToken({ token: reference.resource })}`, description: reference.description };
   }
+  // What references set is plumbing between resources: plugin users pass the resource, and never get these back.
   const properties = {
-    ...Object.fromEntries(Object.entries(inputs.properties ?? {}).map(([k, json]) => [k, property(k, json)])),
+    ...Object.fromEntries(Object.entries(inputs.properties ?? {}).filter(([k]) => !referenced.has(k)).map(([k, json]) => [k, property(k, json)])),
     ...Object.fromEntries(Object.entries(computed.properties ?? {}).map(([k, json]) => [k, property(k, json)])),
   };
   // An input is always in state when it is required or has a default.
@@ -106,7 +107,7 @@ function resourceSchema(spec: ResourceSpec, types: Record<string, Json>): Json {
   return {
     description: `${spec.description}\n\nAs a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is \`${runtimeType(spec)}\`: the alias lets such a stack move to the plugin without replacing anything.`,
     properties,
-    required: [...alwaysSet, ...(computed.required ?? [])].sort(),
+    required: [...alwaysSet.filter((k) => !referenced.has(k)), ...(computed.required ?? [])].sort(),
     inputProperties,
     requiredInputs: (inputs.required ?? []).filter((k) => k !== spec.autoName && !referenced.has(k)).sort(),
     aliases: [{ type: runtimeType(spec) }],

@@ -43,8 +43,15 @@ describe("schema.json", () => {
       expect(resource(token).inputProperties.token.secret).toBe(true);
       expect(resource(token).properties.token.secret).toBe(true);
     }
-    expect(resource("torque:SpaceRepository").properties.providerToken.secret).toBe(true);
-    expect(resource("torque:SpaceRepository").properties.storedCredentialToken.secret).toBe(true);
+  });
+
+  test("what references set is plumbing: not published as inputs or outputs", () => {
+    const published = Object.keys(resource("torque:SpaceRepository").properties);
+    const plumbing = published.filter((k) => k.startsWith("storedCredential") || k.startsWith("provider"));
+    expect(plumbing).toEqual([]);
+    expect(Object.keys(resource("torque:SpaceRepository").inputProperties)).toEqual(expect.arrayContaining(["credential", "repositoryProvider"]));
+    expect(published).not.toContain("ownedCredential");
+    expect(published).not.toContain("account");
   });
 
   test("replaceOnChanges marks exactly what the API cannot change in place", () => {

@@ -46,7 +46,7 @@ describe("a GitLab server with a private CA", () => {
     withTls(async (root) => {
       const preview = await fx.stack().preview(sources(root, { preflight: "strict" }));
       expect(preview.errors).toHaveLength(3);
-      expect(messages(preview)).toMatch(/TLS verification of localhost:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT\); if the server uses a private CA, give its certificate as gitlabCaBundle \(or stack config gitlab:caBundle\)/);
+      expect(messages(preview)).toMatch(/TLS verification of localhost:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT\); if the server uses a private CA, give its certificate as the resource's gitlabCaBundle input or gitlab:caBundle/);
     }));
 
   test("is trusted with the resource's gitlabCaBundle, or with stack config gitlab:caBundle", () =>

@@ -16,11 +16,13 @@ type Props = Record<string, unknown>;
 /**
  * Takes the import id out of the program's inputs. It only means something for a resource
  * not yet in state (as the engine ignores `import` for one it manages): a replacement must
- * register a new object, not adopt the old one again.
+ * register a new object, not adopt the old one again. The engine checks a replacement's
+ * inputs without its old ones, so `held` names the import ids of resources the stack holds
+ * (seen in their old inputs in this run).
  */
-export function takeImportId(olds: Props | undefined, news: Props): { news: Props; importId?: string; failure?: CheckFailure } {
+export function takeImportId(olds: Props | undefined, news: Props, held: ReadonlySet<string>): { news: Props; importId?: string; failure?: CheckFailure } {
   const { [IMPORT_ID]: importId, ...rest } = news;
-  if (importId === undefined || (olds && Object.keys(olds).length > 0)) return { news: rest };
+  if (importId === undefined || (olds && Object.keys(olds).length > 0) || held.has(importId as string)) return { news: rest };
   if (containsUnknown(importId)) return { news: rest };
   if (typeof importId !== "string" || importId.trim() === "" || importId.length > 300) {
     return { news: rest, failure: { property: "import", reason: "the import option must be the id of an existing object (a non-empty string); see Import in the README for each resource's id." } };

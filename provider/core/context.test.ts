@@ -18,27 +18,27 @@ describe("a provider's configuration", () => {
       process.env.TORQUE_HOST = "host.example";
       process.env.TORQUE_HOSTNAME = "other.example";
       expect(stackConfigContext({ get: () => undefined }).setting("torqueUrl")).toBe("host.example");
-      expect(providerContext({}, true).setting("torqueUrl")).toBe("host.example");
-      expect(providerContext({ torqueUrl: "https://given.example" }, true).setting("torqueUrl")).toBe("https://given.example");
+      expect(providerContext({}, "explicit").setting("torqueUrl")).toBe("host.example");
+      expect(providerContext({ torqueUrl: "https://given.example" }, "explicit").setting("torqueUrl")).toBe("https://given.example");
     } finally {
       process.env = saved;
     }
   });
 
   test("each configuration builds its own clients: two providers never share one", () => {
-    const west = providerContext({ torqueUrl: "https://west.example", torqueToken: "t-west", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, true);
-    const east = providerContext({ torqueUrl: "https://east.example", torqueToken: "t-east", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, true);
+    const west = providerContext({ torqueUrl: "https://west.example", torqueToken: "t-west", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, "explicit");
+    const east = providerContext({ torqueUrl: "https://east.example", torqueToken: "t-east", enosApiGateway: "https://gw", enosOrgId: "o", enosAppKey: "k", enosAppSecret: "s" }, "explicit");
     expect(torqueClient(west)).toBe(torqueClient(west));
     expect(torqueClient(east)).not.toBe(torqueClient(west));
     expect(enosClient(east)).not.toBe(enosClient(west));
   });
 
   test("a bad number names the key as this provider takes it", () => {
-    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, true), "enos")).toEqual({
+    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, "explicit"), "enos")).toEqual({
       property: "enosTimeoutSeconds",
-      reason: 'enosTimeoutSeconds must be a positive number, not "soon"; fix it with the provider\'s `enosTimeoutSeconds` input.',
+      reason: 'the provider\'s enosTimeoutSeconds input must be a positive number, not "soon"; fix it with the provider\'s `enosTimeoutSeconds` input.',
     });
-    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, false), "enos")).toMatchObject({
+    expect(transportSettings(providerContext({ enosTimeoutSeconds: "soon" }, "default"), "enos")).toMatchObject({
       reason: expect.stringContaining("`pulumi config set gitlab-sources:enosTimeoutSeconds <number>`"),
     });
   });

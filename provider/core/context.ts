@@ -26,8 +26,21 @@ export class Context {
     return this.keyOf(name).key;
   }
 
-  /** How to set it, for a message: the command, or the provider input. */
+  /**
+   * A setting as a message names it, the way the provider in use takes it: the stack config
+   * key, the explicit provider's input, or the environment variable its value came from.
+   */
+  name(name: SettingName): string {
+    const variable = this.fromEnvironment(name);
+    if (variable) return variable;
+    const { key, input } = this.keyOf(name);
+    return input ? `the provider's ${key} input` : key;
+  }
+
+  /** How to set it, for a message: the command, the provider input, or the environment variable its value comes from. */
   howToSet(name: SettingName, example: string): string {
+    const variable = this.fromEnvironment(name);
+    if (variable) return `the environment variable ${variable}`;
     const { key, input } = this.keyOf(name);
     if (input) return `the provider's \`${key}\` input`;
     return `\`pulumi config set ${SETTINGS[name].secret ? "--secret " : ""}${key} ${example}\``;
@@ -37,11 +50,15 @@ export class Context {
   setting(name: SettingName): string | undefined {
     const configured = this.lookup(name);
     if (configured !== undefined && configured !== "") return configured;
-    for (const variable of SETTINGS[name].env ?? []) {
-      const value = process.env[variable];
-      if (value) return value;
-    }
-    return undefined;
+    const variable = this.fromEnvironment(name);
+    return variable && process.env[variable];
+  }
+
+  /** The environment variable the setting's value comes from, when the configuration does not set it. */
+  private fromEnvironment(name: SettingName): string | undefined {
+    const configured = this.lookup(name);
+    if (configured !== undefined && configured !== "") return undefined;
+    return SETTINGS[name].env?.find((variable) => process.env[variable]);
   }
 
   /** What this configuration builds once and shares (a client, with its caches and tokens). */
@@ -140,12 +157,17 @@ export type SettingName = keyof typeof settings;
 export const SETTINGS: Record<SettingName, SettingSpec> = settings;
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
+/** How a client's messages name the settings: as the provider in use takes them. */
+export type SettingNames = Pick<Context, "name" | "howToSet">;
+
 /** Timeout, concurrency cap, answer size cap and trusted CA of one API's client. */
 export interface TransportSettings {
   timeoutMs?: number;
   maxConcurrent?: number;
   maxResponseBytes?: number;
   caBundle?: string;
+  /** The CA setting as messages name it (TLS failures). */
+  caSetting?: string;
 }
 
 /** A positive number setting, or the failure that names it. */
@@ -154,7 +176,7 @@ export function positiveSetting(ctx: Context, name: SettingName): number | undef
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (Number.isFinite(value) && value > 0) return value;
-  return { property: ctx.key(name), reason: `${ctx.key(name)} must be a positive number, not "${raw}"; fix it with ${ctx.howToSet(name, "<number>")}.` };
+  return { property: ctx.key(name), reason: `${ctx.name(name)} must be a positive number, not "${raw}"; fix it with ${ctx.howToSet(name, "<number>")}.` };
 }
 
 /** The transport settings of one API (`torque`, `enos`, `gitlab`); a bad number is a failure. */
@@ -168,6 +190,7 @@ export function transportSettings(ctx: Context, api: Api): TransportSettings | C
     maxConcurrent: typeof concurrency === "number" ? Math.floor(concurrency) : undefined,
     maxResponseBytes: typeof megabytes === "number" ? Math.floor(megabytes * 2 ** 20) : undefined,
     caBundle: ctx.setting(`${api}CaBundle`),
+    caSetting: ctx.name(`${api}CaBundle`),
   };
 }
 

@@ -1,7 +1,9 @@
+import { currentCall } from "./call";
 import { safeText } from "./secrets";
 
 type Severity = "info" | "warn";
-type Sink = (severity: Severity, message: string) => void;
+/** `urn`: the resource the request being served is about, where the engine says (the plugin). */
+type Sink = (severity: Severity, message: string, urn: string | undefined) => void;
 
 /** Dynamic mode: Pulumi's log, which the host writes where the engine shows it beside the operation. */
 let sink: Sink = (severity, message) => {
@@ -23,7 +25,7 @@ const said = new Set<string>();
 function once(key: string, severity: Severity, message: string): void {
   if (said.has(key)) return;
   said.add(key);
-  sink(severity, safeText(message));
+  sink(severity, safeText(message), currentCall().urn);
 }
 
 export function warnOnce(key: string, message: string): void {

@@ -1,13 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { Account, ACCOUNT, checkAccount } from "./account";
 import { IMPORT_ID, importFailure, importMismatch, takeImportId } from "./adopt";
 import { Context, stackConfigContext } from "./context";
 import { asProviderError, InitError, ProviderError } from "./errors";
-import { infoOnce } from "./log";
+import { Holders } from "./holders";
+import { infoOnce, warnOnce } from "./log";
 import { rememberSecret, safeText } from "./secrets";
 import type { CheckFailure, ResourceSpec } from "./spec";
 import { containsUnknown } from "./unknown";
 import { parseInputs } from "./validate";
 import { canonical, canonicalSet, toWire } from "./wire";
+import type { z } from "zod";
 
 type Props = Record<string, unknown>;
 
@@ -19,8 +22,14 @@ export interface Hooks<I, O> {
   complete?(inputs: Partial<I>): Partial<I>;
   /** Settings and network checks on valid inputs; `olds` are the previous inputs, if any. */
   preflight?(ctx: Context, inputs: Partial<I>, olds: Partial<I> | undefined): Promise<CheckFailure[]>;
+  /** The account the configuration names (a Torque URL; an EnOS gateway and organization): recorded in each object's state, checked by every later call. */
+  account(ctx: Context): Account;
   create(ctx: Context, inputs: I): Promise<{ id: string; outs: O }>;
-  /** The object as the server has it, or undefined when it is gone. `props`: old state, or the declared inputs on import. */
+  /**
+   * The object as the server has it, or undefined when the server says it is gone. `props`:
+   * old state, or the declared inputs on import. A field the server leaves out falls back to
+   * `props`: what the server does not say never turns into a change.
+   */
   read(ctx: Context, id: string, props: Partial<O>): Promise<O | undefined>;
   /**
    * The same, asked directly (a get by id, or a list read afresh): lists can lag behind
@@ -28,29 +37,50 @@ export interface Hooks<I, O> {
    * this confirms its absence. Import reads through it too. Default: `read`.
    */
   readOne?(ctx: Context, id: string, props: Partial<O>): Promise<O | undefined>;
-  update(ctx: Context, id: string, olds: O, news: I): Promise<O>;
+  /** `olds`: the old state; `oldInputs`: the program's inputs it was made from, where the engine sends them (the plugin), else the old state. */
+  update(ctx: Context, id: string, olds: O, news: I, oldInputs: Partial<I>): Promise<O>;
   /**
    * Whether the object, as last seen, works. One that does not gets an Update (which waits
    * for it again) even when nothing changed: refresh clears the engine's initialization
    * errors, and drift detection must keep reporting it.
    */
   ready?(state: Partial<O>): boolean;
-  delete(ctx: Context, id: string, props: O): Promise<void>;
+  delete(ctx: Context, id: string, props: O, oldInputs: Partial<I>): Promise<void>;
 }
 
 type Result<T> = Promise<T>;
+
+/**
+ * What the engine holds of an existing resource: its id, its old state (outputs) and the
+ * inputs it was made from (dynamic mode's host sends no old inputs: there they are the old
+ * state), and the resource that holds it (its URN, where the engine says; see Holders).
+ */
+export interface Existing {
+  id: string;
+  state: Props;
+  inputs?: Props;
+  holder?: string;
+}
 
 /** The engine's protocol for one resource kind, under a given configuration: what dynamic mode and the plugin both run. */
 export interface Operations {
   spec: ResourceSpec;
   check(ctx: Context, olds: Props, news: Props): Result<{ inputs: Props; failures: CheckFailure[] }>;
-  /** `olds`: the old state, with the old inputs over it where the engine sends them (the plugin). */
-  diff(olds: Props, news: Props): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; changed: string[] };
-  create(ctx: Context, inputs: Props): Result<{ id: string; outs: Props }>;
+  /** `olds`: the old state, with the old inputs over it where the engine sends them (the plugin). `held`: the resource the diff is about. */
+  diff(olds: Props, news: Props, held?: { id: string; holder: string }): Diff;
+  create(ctx: Context, inputs: Props, holder?: string): Result<{ id: string; outs: Props }>;
   /** `importing`: the engine's import, which knows nothing but the id. */
-  read(ctx: Context, id: string, props: Props, importing?: boolean): Result<{ id: string; props: Props; inputs?: Props }>;
-  update(ctx: Context, id: string, olds: Props, news: Props): Result<{ outs: Props }>;
-  delete(ctx: Context, id: string, props: Props): Result<void>;
+  read(ctx: Context, old: Existing, importing?: boolean): Result<{ id: string; props: Props; inputs?: Props }>;
+  update(ctx: Context, old: Existing, news: Props): Result<{ outs: Props }>;
+  delete(ctx: Context, old: Existing): Result<void>;
+}
+
+export interface Diff {
+  changes: boolean;
+  /** Every input that changed (a replacing one among them) or that the program removed or added. */
+  changed: string[];
+  replaces: string[];
+  deleteBeforeReplace: boolean;
 }
 
 /** The engine's protocol (check, diff, create, read, update, delete) implemented once for every resource, around the resource's hooks. */
@@ -58,13 +88,17 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
   const inputKeys = Object.keys(spec.inputs.shape);
   const remoteKeys = inputKeys.filter((k) => !spec.localInputs.includes(k));
   const uniqueKeys: string[] = spec.uniqueBy === undefined ? [] : ([] as string[]).concat(spec.uniqueBy);
+  const shape = spec.inputs.shape as Record<string, z.ZodType>;
+  // Required, or with a default: every state this provider writes has them, so only a server
+  // that left one out (an import, a list entry without it) yields state without one.
+  const alwaysSet = new Set(inputKeys.filter((k) => shape[k].safeParse(undefined).data !== undefined || !shape[k].safeParse(undefined).success));
   const local = (props: Props) => Object.fromEntries(spec.localInputs.filter((k) => k in props).map((k) => [k, props[k]]));
   const described = (verb: string) => `${spec.token}: ${verb} failed`;
   const comparable = (key: string, value: unknown) =>
     (spec.unordered as string[] | undefined)?.includes(key) && Array.isArray(value) ? canonicalSet(value) : canonical(value);
-  // No API returns a token: after an import the state has "" for it, which no valid input is.
-  // What the program then declares is taken as the token the object already has, not a change.
-  const unread = (key: string, old: unknown) => spec.secrets.includes(key) && old === "";
+  // What the server never said is no change: the declared value is taken. No API returns a
+  // token (an import leaves "" for it), and a list entry may leave out a field it always has.
+  const unread = (key: string, old: unknown) => (spec.secrets.includes(key) && old === "") || (old === undefined && alwaysSet.has(key));
   // `pulumi import` checks what Read found, where the secret is missing: say why, and what to do.
   const unreadSecret = (key: string, olds: Props, news: Props) =>
     spec.secrets.includes(key) && Object.keys(olds ?? {}).length > 0 && !olds[key] && !news[key];
@@ -72,6 +106,16 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     property: key,
     reason: `${key}: no API returns a registration's ${key}, so an import cannot fill it in; give it in the program (the registration keeps the ${key} it has until the program changes it).`,
   });
+  const holders = new Holders();
+  // Import ids of resources the stack already holds (their old inputs carry one): a replacement
+  // of such a resource registers a new object; it never adopts the one it replaces.
+  const importedHere = new Set<string>();
+  /** The configuration's account, after checking that the state (if it records one) was made there. */
+  const account = (ctx: Context, old: Existing) => {
+    const current = hooks.account(ctx);
+    checkAccount(ctx, old.state[ACCOUNT], current, `${spec.token} ${old.id}`);
+    return current;
+  };
 
   return {
     spec,
@@ -79,7 +123,8 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     async check(ctx, olds, given) {
       for (const key of spec.secrets) rememberSecret(given[key]);
       try {
-        const { news, importId, failure } = takeImportId(olds, given);
+        if (typeof olds?.[IMPORT_ID] === "string") importedHere.add(olds[IMPORT_ID]);
+        const { news, importId, failure } = takeImportId(olds, given, importedHere);
         const { inputs, failures: invalid } = parseInputs(spec, news);
         const failures = invalid.map((f) => (unreadSecret(f.property, olds, news) ? afterImport(f.property) : f));
         if (failure) failures.push(failure);
@@ -100,6 +145,9 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
               failures.push({ property: "import", reason: asProviderError(err, described("import")).message });
             }
           }
+        } else if (typeof given[IMPORT_ID] === "string") {
+          // Kept in state while the program keeps the option, so that a later replacement knows it holds that object.
+          inputs[IMPORT_ID] = given[IMPORT_ID];
         }
         return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: safeText(f.reason) })) };
       } catch (err) {
@@ -107,37 +155,45 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       }
     },
 
-    diff(olds, news) {
-      const changed = remoteKeys.filter(
-        (k) => containsUnknown(news[k]) || (!unread(k, olds[k]) && comparable(k, olds[k]) !== comparable(k, news[k])),
-      );
+    diff(olds, news, held) {
+      if (held) holders.hold(held.id, held.holder);
+      const changed = remoteKeys.filter((k) => containsUnknown(news[k]) || (!unread(k, olds[k]) && comparable(k, olds[k]) !== comparable(k, news[k])));
       const replaces = changed.filter((k) => (spec.replaceOnChanges as string[]).includes(k));
-      const keepsUniqueValue = uniqueKeys.length > 0 && uniqueKeys.every((k) => comparable(k, olds[k]) === comparable(k, news[k]));
+      const keepsUniqueValue = uniqueKeys.length > 0 && uniqueKeys.every((k) => unread(k, olds[k]) || comparable(k, olds[k]) === comparable(k, news[k]));
       const broken = hooks.ready !== undefined && !hooks.ready(olds as Partial<O>);
-      return { changes: changed.length > 0 || broken, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue, changed };
+      return { changes: changed.length > 0 || broken, changed, replaces, deleteBeforeReplace: replaces.length > 0 && keepsUniqueValue };
     },
 
-    async create(ctx, inputs) {
+    async create(ctx, inputs, holder) {
       try {
         const { [IMPORT_ID]: importId, ...declared } = withoutProvider(inputs);
-        if (typeof importId === "string") return { id: importId, outs: toWire({ ...local(declared), ...(await adopt(ctx, importId, declared)) }) };
+        const registeredIn = hooks.account(ctx);
+        if (typeof importId === "string") {
+          const adopted = await adopt(ctx, importId, declared);
+          holders.hold(importId, holder);
+          return { id: importId, outs: toWire({ ...local(declared), ...adopted, [ACCOUNT]: registeredIn }) };
+        }
         const { id, outs } = await hooks.create(ctx, declared as I);
-        return { id, outs: toWire({ ...local(inputs), ...outs }) };
+        if (holder) holders.hold(id, holder);
+        return { id, outs: toWire({ ...local(inputs), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
         throw keptInState(err, inputs, described("create"));
       }
     },
 
-    async read(ctx, id, props = {}, importing = false) {
+    async read(ctx, old, importing = false) {
       try {
-        const known = withoutProvider(props) as Partial<O>;
+        const { id } = old;
+        const registeredIn = account(ctx, old);
+        const known = withoutProvider(old.state) as Partial<O>;
         const outs = importing ? await (hooks.readOne ?? hooks.read)(ctx, id, known) : ((await hooks.read(ctx, id, known)) ?? (await hooks.readOne?.(ctx, id, known)));
         if (!outs) return { id: "", props: {} };
-        const state = toWire({ ...local(props), ...outs }) as Props;
+        if (importing || old.holder) holders.hold(id, old.holder);
+        const state = toWire({ ...local(old.state), ...outs, [ACCOUNT]: registeredIn }) as Props;
         if (importing) {
           for (const key of spec.secrets) if (remoteKeys.includes(key) && !state[key]) state[key] = "";
-          // What only the program knows (a credential's gitlabUrl): not invented for the code `pulumi import` generates.
-          for (const key of spec.localInputs) if (state[key] === "") delete state[key];
+          // What only the program knows (preview checks, timeouts, a credential's gitlabUrl): not invented for the code `pulumi import` generates.
+          for (const key of spec.localInputs) delete state[key];
         }
         const inputs = Object.fromEntries(inputKeys.filter((k) => k in state && !unread(k, state[k])).map((k) => [k, state[k]]));
         return { id, props: state, inputs };
@@ -146,18 +202,30 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       }
     },
 
-    async update(ctx, id, olds, news) {
+    async update(ctx, old, news) {
       try {
-        const outs = await hooks.update(ctx, id, withoutProvider(olds) as O, withoutProvider(news) as I);
-        return { outs: toWire({ ...local(news), ...outs }) };
+        const registeredIn = account(ctx, old);
+        const state = withoutProvider(old.state) as O;
+        const { [IMPORT_ID]: _recorded, ...declared } = withoutProvider(news);
+        const outs = await hooks.update(ctx, old.id, state, declared as I, withoutProvider(old.inputs ?? old.state) as Partial<I>);
+        if (old.holder) holders.hold(old.id, old.holder);
+        return { outs: toWire({ ...local(news), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
         throw keptInState(err, news, described("update"));
       }
     },
 
-    async delete(ctx, id, props) {
+    async delete(ctx, old) {
       try {
-        await hooks.delete(ctx, id, withoutProvider(props) as O);
+        if (holders.heldByAnother(old.id, old.holder)) {
+          warnOnce(
+            `kept:${old.id}`,
+            `${spec.token} ${old.id} was not deleted: in this run another resource of the stack took it over (an import option left in the program, through a rename or a replacement), and holds it now; remove the import option from the program.`,
+          );
+          return;
+        }
+        account(ctx, old);
+        await hooks.delete(ctx, old.id, withoutProvider(old.state) as O, withoutProvider(old.inputs ?? old.state) as Partial<I>);
       } catch (err) {
         throw asProviderError(err, described("delete"));
       }
@@ -193,9 +261,9 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
       return { changes, replaces, deleteBeforeReplace };
     },
     create: (inputs) => ops.create(ctx, inputs),
-    read: (id, props) => ops.read(ctx, id, props ?? {}),
-    update: (id, olds, news) => ops.update(ctx, id, olds, news),
-    delete: (id, props) => ops.delete(ctx, id, props),
+    read: (id, props) => ops.read(ctx, { id, state: props ?? {} }),
+    update: (id, olds, news) => ops.update(ctx, { id, state: olds }, news),
+    delete: (id, props) => ops.delete(ctx, { id, state: props }),
   };
 }
 

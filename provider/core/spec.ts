@@ -18,6 +18,12 @@ export interface ResourceSpec<Shape extends z.ZodRawShape = z.ZodRawShape> {
   inputs: z.ZodObject<Shape>;
   /** Outputs that are not inputs (state holds both). */
   computed: z.ZodObject<z.ZodRawShape>;
+  /**
+   * What the provider records in state for itself (what the object owns beside itself):
+   * never published, neither in schema.json nor on the resource classes. Besides these, every
+   * state records the account its object was registered in (see core/account.ts).
+   */
+  internal?: z.ZodObject<z.ZodRawShape>;
   /** Inputs whose change replaces the object because the API cannot change them in place. */
   replaceOnChanges: (keyof Shape & string)[];
   /** Input that defaults to the resource's name in the program. */
@@ -55,7 +61,9 @@ export interface Reference {
 }
 
 export type Args<S extends ResourceSpec> = z.output<S["inputs"]>;
-export type State<S extends ResourceSpec> = z.output<S["inputs"]> & z.output<S["computed"]>;
+export type State<S extends ResourceSpec> = z.output<S["inputs"]> &
+  z.output<S["computed"]> &
+  (S["internal"] extends z.ZodObject<z.ZodRawShape> ? Partial<z.output<S["internal"]>> : unknown);
 
 /** The program-side arguments: each property may be an Output. */
 export type InputArgs<T> = {

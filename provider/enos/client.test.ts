@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { startEnos, type EnosServer } from "../../test/sandbox";
 import { EnosClient } from "./client";
 import { DEFAULT_SERVICE_PATH } from "./settings";
+import { stackConfigContext } from "../core/context";
 
 /*
  * Listing an organization's data sources against the sandbox EnOS: pages of 100, the pages
@@ -17,7 +18,7 @@ let client: EnosClient;
 beforeEach(async () => {
   enos = await startEnos();
   enos.addApp(APP);
-  client = new EnosClient({ apiGateway: enos.url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {} });
+  client = new EnosClient({ apiGateway: enos.url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {}, names: stackConfigContext({ get: () => undefined }) });
 });
 afterEach(() => enos.close());
 
@@ -101,7 +102,7 @@ describe("list", () => {
     await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
-      const runaway = new EnosClient({ apiGateway: url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {} });
+      const runaway = new EnosClient({ apiGateway: url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {}, names: stackConfigContext({ get: () => undefined }) });
       await expect(runaway.list()).rejects.toThrow("EnOS action=search keeps answering full pages past page 500");
       expect(n).toBe(500 * 100);
       expect(peak).toBe(8);

@@ -51,6 +51,8 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 500;
 const PAGES_IN_FLIGHT = 8;
 const EXPIRED = 1203;
+/** A Date header tells the server's clock to the second, and the answer took time to arrive. */
+const CLOCK_SLACK_MS = 2_000;
 
 /** The Data Source Registration service behind the EnOS API gateway, signed as the gateway requires. */
 export class EnosClient {
@@ -62,14 +64,21 @@ export class EnosClient {
 
   /** EnOS's `createBy` of what this application creates. */
   readonly creator: string;
+  /** The gateway's clock minus this machine's, from the last answer's Date header. */
+  private clockOffsetMs = 0;
 
   constructor(private readonly settings: EnosSettings) {
     this.creator = `app:${settings.appKey}`;
-    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, caSetting: "enos:caBundle", ...settings.transport });
+    this.http = clientFor({ api: "EnOS", url: settings.apiGateway, ...settings.transport });
   }
 
   async create(body: DataSourceBody): Promise<string> {
     return (await this.write("create", {}, body, createdRecord, "the new data source's id")).dataSourceId;
+  }
+
+  /** Whether this application registered the data source after `sentAt` (this machine's clock): EnOS records who and when. */
+  madeSince(record: DataSourceRecord, sentAt: number): boolean {
+    return record.createBy === this.creator && record.createTime >= sentAt + this.clockOffsetMs - CLOCK_SLACK_MS;
   }
 
   /** One data source by id, or undefined when EnOS has none (40401). */
@@ -103,14 +112,14 @@ export class EnosClient {
         const batch = await Promise.all(Array.from({ length: count }, (_, i) => this.searchPage(next + i)));
         for (const page of batch) {
           if (sameIds(page.entries, pages[pages.length - 1])) {
-            throw new ProviderError(`EnOS answered action=search page ${pages.length + 1} with the same data sources as page ${pages.length} (it ignores pageNo), so the list cannot be read whole; check enos:servicePath (now ${this.settings.servicePath}).`);
+            throw new ProviderError(`EnOS answered action=search page ${pages.length + 1} with the same data sources as page ${pages.length} (it ignores pageNo), so the list cannot be read whole; check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}).`);
           }
           pages.push(page.entries);
           read += page.entries.length;
           if (page.entries.length < PAGE_SIZE || read === total) break;
         }
       }
-      return new Listing(pages.flat(), "dataSourceId", (entry, at) => conformData("search", entry, dataSourceRecord, "a list of data sources", at));
+      return new Listing(pages.flat(), "dataSourceId", (entry, at) => conformData(this.servicePathName(), "search", entry, dataSourceRecord, "a list of data sources", at));
     });
   }
 
@@ -118,11 +127,11 @@ export class EnosClient {
   async findByName(name: string): Promise<DataSourceRecord | undefined> {
     const answer = await this.call("search", {}, { type: "GITLAB", name, pagination: { pageNo: 1, pageSize: PAGE_SIZE } });
     const found = this.data(answer, "search", entries, "a list of data sources").find((entry) => (entry as { name?: unknown } | null)?.name === name);
-    return found === undefined ? undefined : conformData("search", found, dataSourceRecord, "a data source");
+    return found === undefined ? undefined : conformData(this.servicePathName(), "search", found, dataSourceRecord, "a data source");
   }
 
   private tooMany(what: string): ProviderError {
-    return new ProviderError(`EnOS action=search ${what}, more than the ${MAX_PAGES * PAGE_SIZE} this provider reads; check enos:servicePath (now ${this.settings.servicePath}) and enos:orgId.`);
+    return new ProviderError(`EnOS action=search ${what}, more than the ${MAX_PAGES * PAGE_SIZE} this provider reads; check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}) and ${this.settings.names.name("enosOrgId")}.`);
   }
 
   private async searchPage(pageNo: number): Promise<{ entries: unknown[]; totalSize?: number }> {
@@ -157,6 +166,10 @@ export class EnosClient {
     }
   }
 
+  private servicePathName(): string {
+    return this.settings.names.name("enosServicePath");
+  }
+
   private listKey(): string {
     return `${this.settings.apiGateway}\n${this.settings.orgId}`;
   }
@@ -182,6 +195,8 @@ export class EnosClient {
           return { "apim-timestamp": String(timestamp), "apim-signature": apiSignature(signer, query, text, timestamp, this.settings.appSecret) };
         },
       });
+      const serverNow = Date.parse(res.headers.date ?? "");
+      if (Number.isFinite(serverNow)) this.clockOffsetMs = serverNow + 500 - Date.now();
       const answer = this.envelope(action, path, res);
       if (answer.code !== EXPIRED || attempt > 1) return answer;
       token = await accessToken(this.issued, this.settings, this.http, token);
@@ -191,13 +206,13 @@ export class EnosClient {
   private envelope(action: string, path: string, res: Response): Envelope {
     const call = `POST ${path}?action=${action}`;
     if (res.status === 401) {
-      throw new ProviderError(`EnOS rejected the access token or signature (401 on ${call})${detail(res)}; check enos:appKey and enos:appSecret.`);
+      throw new ProviderError(`EnOS rejected the access token or signature (401 on ${call})${detail(res)}; check ${this.settings.names.name("enosAppKey")} and ${this.settings.names.name("enosAppSecret")}.`);
     }
     if (res.status === 403) {
-      throw new ProviderError(`EnOS refused ${call} (403)${detail(res)}; check enos:orgId and that the application is authorised for the Data Source Registration service.`);
+      throw new ProviderError(`EnOS refused ${call} (403)${detail(res)}; check ${this.settings.names.name("enosOrgId")} and that the application is authorised for the Data Source Registration service.`);
     }
     if (res.status === 404 || res.status === 405) {
-      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check enos:servicePath (now ${this.settings.servicePath}), see "API contracts" in the README.`);
+      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}), see "API contracts" in the README.`);
     }
     if (res.status === 429) throw new ProviderError(`EnOS kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
     if (res.status >= 500) {
@@ -213,7 +228,7 @@ export class EnosClient {
 
   private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {
     if (answer.code !== 0) throw new EnosBusinessError(answer.code, businessMessage(action, answer));
-    return conformData(action, answer.data, schema, expected);
+    return conformData(this.servicePathName(), action, answer.data, schema, expected);
   }
 }
 
@@ -222,11 +237,11 @@ function sameIds(a: unknown[], b: unknown[]): boolean {
   return a.length > 0 && a.length === b.length && ids(a) === ids(b);
 }
 
-/** `data` of an answer (or its entry `at`) checked against its shape. */
-function conformData<T>(action: string, data: unknown, schema: z.ZodType<T>, expected: string, at?: number): T {
+/** `data` of an answer (or its entry `at`) checked against its shape; `servicePath`: how messages name that setting. */
+function conformData<T>(servicePath: string, action: string, data: unknown, schema: z.ZodType<T>, expected: string, at?: number): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${firstIssue(parsed.error, at === undefined ? [] : [at])}); check enos:servicePath.`);
+    throw new ProviderError(`EnOS answered action=${action} with data that is not ${expected} (${firstIssue(parsed.error, at === undefined ? [] : [at])}); check ${servicePath}.`);
   }
   return parsed.data;
 }

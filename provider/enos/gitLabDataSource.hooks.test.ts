@@ -4,6 +4,7 @@ import { useSandbox } from "../../test/support/fixture";
 import { freshProcess, inProcess, previewChecks } from "../../test/support/inProcess";
 import { withEnv } from "../../test/support/servers";
 import gitLabDataSource = require("./gitLabDataSource.hooks");
+import { clashAdvice } from "../../test/support/messages";
 
 /*
  * enos:GitLabDataSource's provider object called in this process against the sandbox EnOS:
@@ -310,7 +311,9 @@ describe("business codes become clear messages", () => {
     await expect(provider.update(seeded.dataSourceId, adopted.outs, { ...declared, description: "ours now" })).rejects.toThrow(
       /only the creator to change this data source \(40301\).*use the provider with the application credentials \(EnOS app key and secret\) that created it/,
     );
-    await expect(provider.delete(seeded.dataSourceId, adopted.outs)).rejects.toThrow(/only the creator to delete this data source \(40301\).*pulumi state delete/);
+    // A later pulumi destroy: another provider process (in this one, the import just handed the object to a resource).
+    const later = (await freshProcess({ ...fx.config(), "enos:appKey": app.appKey, "enos:appSecret": "consistency-secret", "enos:orgId": app.orgId }))["enos:GitLabDataSource"].provider;
+    await expect(later.delete(seeded.dataSourceId, adopted.outs)).rejects.toThrow(/only the creator to delete this data source \(40301\).*pulumi state delete/);
     expect(enos().dataSources().find((d) => d.dataSourceId === seeded.dataSourceId)).toEqual(seeded);
   });
 
@@ -324,11 +327,9 @@ describe("business codes become clear messages", () => {
 });
 
 describe("a name that is taken", () => {
-  test("40901 for a name a person took names the existing data source and how to import it; the import then adopts it, writing nothing", async () => {
+  test("40901 for a name a person took names the existing data source and what to do; the import then adopts it, writing nothing", async () => {
     const seeded = enos().seedDataSource({ orgId: app.orgId, createBy: "u-a-person-in-the-console", name: "taken", type: "GITLAB", description: "models for line 3", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
-    await expect(provider.create(argsOf("taken", { preflight: "off" }))).rejects.toThrow(
-      `EnOS already has a data source named taken (id ${seeded.dataSourceId}); if an interrupted pulumi up made it, adopt it: add the resource option import: "${seeded.dataSourceId}" and run pulumi up again (it is compared with the program, nothing is registered); otherwise choose another name.`,
-    );
+    await expect(provider.create(argsOf("taken", { preflight: "off" }))).rejects.toThrow(clashAdvice("EnOS already has a data source named taken", seeded.dataSourceId));
     enos().resetLog();
     const checked = await provider.check({}, { ...argsOf("taken", { preflight: "off" }), importId: seeded.dataSourceId });
     expect(checked.failures).toEqual([]);
@@ -338,19 +339,17 @@ describe("a name that is taken", () => {
     expect(named("taken")).toEqual([seeded]);
   });
 
-  test("40901 for a data source this application made with these very settings (a killed run's create) adopts it; one that differs is a clash", async () => {
-    const seed = (name: string, description: string) =>
-      enos().seedDataSource({ orgId: app.orgId, createBy: `app:${app.appKey}`, name, type: "GITLAB", description, gitUrl: gitUrl(), token: fx.demo.gitlabToken });
-    const ours = seed("killed", "models for line 3");
-    const edited = seed("killed_edited", "edited since");
-    const info = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    try {
-      expect((await provider.create(argsOf("killed", { preflight: "off" }))).id).toBe(ours.dataSourceId);
-      expect(info.mock.calls.flat().join("\n")).toContain(`EnOS data source killed existed already (id ${ours.dataSourceId}), made by this provider's credentials with exactly these settings`);
-    } finally {
-      info.mockRestore();
-    }
-    await expect(provider.create(argsOf("killed_edited", { preflight: "off" }))).rejects.toThrow(`EnOS already has a data source named killed_edited (id ${edited.dataSourceId}); if an interrupted pulumi up made it`);
+  test("40901 for a data source this application made with these very settings (another resource's, or a killed run's) is refused, never adopted", async () => {
+    // The old object of an up --replace, a rename, a duplicate declaration or another stack looks exactly like this.
+    const ours = enos().seedDataSource({ orgId: app.orgId, createBy: `app:${app.appKey}`, name: "killed", type: "GITLAB", description: "models for line 3", gitUrl: gitUrl(), token: fx.demo.gitlabToken });
+    await expect(provider.create(argsOf("killed", { preflight: "off" }))).rejects.toThrow(clashAdvice("EnOS already has a data source named killed", ours.dataSourceId));
     expect(named("killed")).toEqual([ours]);
+  });
+
+  test("an interrupted create meeting this application's object made before it was sent refuses it: only what this call made is adopted", async () => {
+    const before = enos().seedDataSource({ orgId: app.orgId, createBy: `app:${app.appKey}`, name: "made_earlier", type: "GITLAB", description: "models for line 3", gitUrl: gitUrl(), token: fx.demo.gitlabToken, createTime: Date.now() - 60_000 });
+    enos().faults.add({ kind: "lostResponse", method: "POST", path: SERVICE, times: 1 });
+    await expect(provider.create(argsOf("made_earlier", { preflight: "off" }))).rejects.toThrow(/EnOS already has a data source named made_earlier \(id [^)]+\) \(a create of this run failed without an answer, and the server cannot show that it made this one\).*import: "/);
+    expect(named("made_earlier")).toEqual([before]);
   });
 });

@@ -5,7 +5,7 @@ import { sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import type { DataSourceBody, DataSourceRecord } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
-import { enosClient, enosSettings } from "./settings";
+import { enosAccount, enosClient, enosSettings } from "./settings";
 
 const TYPE = "GITLAB";
 
@@ -28,6 +28,8 @@ function stateOf(record: DataSourceRecord, props: Partial<State>): State {
 }
 
 const hooks: Hooks<Args, State> = {
+  account: enosAccount,
+
   async preflight(ctx, inputs, olds) {
     const settings = enosSettings(ctx);
     if ("reason" in settings) return [settings];
@@ -67,11 +69,11 @@ const hooks: Hooks<Args, State> = {
           found && {
             id: found.dataSourceId,
             matches: sameUrl(found.connection.gitUrl) === args.gitUrl && (found.description ?? "") === args.description,
-            // EnOS records who created a data source: this application, not a person in the console.
-            ours: found.createBy === client.creator,
+            madeSince: (sentAt: number) => client.madeSince(found, sentAt),
           }
         );
       },
+      recordsMaker: true,
     });
     // EnOS answers a create with the id only: one `get` for createTime (not a search, whose
     // cache every create invalidates: a stack of 500 would list the organization 500 times).

@@ -159,6 +159,7 @@ describe("create, read, update, replace, delete", () => {
       createdAt: new Date(stored.createTime).toISOString(),
       token: fx.demo.gitlabToken,
       preflight: "strict",
+      account: { enosApiGateway: fx.sandbox.enos.url, enosOrgId: fx.demo.enosOrgId },
     });
     expect(r.outputs.createdAt).toMatch(ISO);
     expect(r.secretOutputs).toContain("token");

@@ -1,4 +1,5 @@
-import { Context, SETTINGS, transportSettings, TransportSettings } from "../core/context";
+import { Context, SettingNames, SETTINGS, transportSettings, TransportSettings } from "../core/context";
+import { Account, placeValue } from "../core/account";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
@@ -13,6 +14,7 @@ export interface EnosSettings {
   appSecret: string;
   servicePath: string;
   transport: TransportSettings;
+  names: SettingNames;
 }
 
 const required = [
@@ -43,7 +45,15 @@ export function enosSettings(ctx: Context): EnosSettings | CheckFailure {
     appSecret: appSecret!,
     servicePath: `/${(ctx.setting("enosServicePath") ?? DEFAULT_SERVICE_PATH).replace(/^\/+|\/+$/g, "")}`,
     transport,
+    names: ctx,
   };
+}
+
+/** The EnOS gateway and organization the configuration names, as each data source's state records them. */
+export function enosAccount(ctx: Context): Account {
+  const settings = enosSettings(ctx);
+  if ("reason" in settings) throw new ProviderError(settings.reason);
+  return { enosApiGateway: placeValue("enosApiGateway", settings.apiGateway), enosOrgId: placeValue("enosOrgId", settings.orgId) };
 }
 
 /** The configuration's EnOS client (one per configuration: its access token and list cache are shared by its calls). */

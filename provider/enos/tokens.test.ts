@@ -3,6 +3,7 @@ import { clientFor, HttpClient } from "../http/client";
 import { EnosClient, type DataSourceBody } from "./client";
 import { DEFAULT_SERVICE_PATH, type EnosSettings } from "./settings";
 import { accessToken, TokenCache } from "./tokens";
+import { stackConfigContext } from "../core/context";
 
 /** The token cache of one client (a configuration's EnOS client holds one). */
 const issued: TokenCache = new Map();
@@ -25,7 +26,7 @@ let http: HttpClient;
 beforeEach(async () => {
   enos = await startEnos();
   enos.addApp(APP);
-  settings = { apiGateway: enos.url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {} };
+  settings = { apiGateway: enos.url, orgId: APP.orgId, appKey: APP.appKey, appSecret: APP.appSecret, servicePath: DEFAULT_SERVICE_PATH, transport: {}, names: stackConfigContext({ get: () => undefined }) };
   http = clientFor({ api: "EnOS", url: enos.url });
 });
 afterEach(() => enos.close());

@@ -19,12 +19,22 @@ const tokenAnswer = z
   })
   .refine((a) => a.status !== undefined || a.stauts !== undefined || a.code !== undefined, { message: "no status field" });
 
-const tokenErrors: Record<number, string> = {
-  1002: "EnOS does not know the application key (1002); check enos:appKey (Developer Console > Application Registration).",
-  1003: "EnOS rejected the token request's encryption (1003); check enos:appSecret, the secret key of the application.",
-  1004: "EnOS rejected the token request as invalid (1004); check the machine's clock and enos:appKey.",
-  1202: "EnOS rejected the token request: a parameter is empty (1202); check enos:appKey and enos:appSecret.",
-};
+/** What a token service status means, naming the settings as the provider in use takes them. */
+function tokenError(status: number, msg: string | undefined, settings: EnosSettings): string {
+  const [appKey, appSecret] = [settings.names.name("enosAppKey"), settings.names.name("enosAppSecret")];
+  switch (status) {
+    case 1002:
+      return `EnOS does not know the application key (1002); check ${appKey} (Developer Console > Application Registration).`;
+    case 1003:
+      return `EnOS rejected the token request's encryption (1003); check ${appSecret}, the secret key of the application.`;
+    case 1004:
+      return `EnOS rejected the token request as invalid (1004); check the machine's clock and ${appKey}.`;
+    case 1202:
+      return `EnOS rejected the token request: a parameter is empty (1202); check ${appKey} and ${appSecret}.`;
+    default:
+      return `EnOS token service refused the application (${status} ${msg ?? ""}); check ${appKey} and ${appSecret}.`;
+  }
+}
 
 interface Issued {
   token: string;
@@ -84,14 +94,14 @@ async function requestToken(settings: EnosSettings, http: HttpClient, verb: "get
     }
     if (res.status >= 500 && attempt < 3) continue;
     if (res.status !== 200) {
-      throw new ProviderError(`EnOS token service answered ${res.status} to POST ${path}; check enos:apiGateway (${settings.apiGateway}).`);
+      throw new ProviderError(`EnOS token service answered ${res.status} to POST ${path}; check ${settings.names.name("enosApiGateway")} (${settings.apiGateway}).`);
     }
     const answer = parseBody("EnOS", { method: "POST", path }, res, tokenAnswer, "a token service answer ({status, msg, data})");
     const status = answer.status ?? answer.stauts ?? answer.code ?? -1;
     // 1001: the same encryption was seen before (a retried request); a new timestamp makes a new one.
     if (status === 1001 && attempt < 3) continue;
     if (status !== 0 || !answer.data) {
-      throw new ProviderError(tokenErrors[status] ?? `EnOS token service refused the application (${status} ${answer.msg ?? ""}); check enos:appKey and enos:appSecret.`);
+      throw new ProviderError(tokenError(status, answer.msg, settings));
     }
     rememberSecret(answer.data.accessToken);
     const lifetimeMs = answer.data.expire * 1000;

@@ -43,7 +43,7 @@ export function requesterFor(transport: TransportSettings & { timeoutMs: number 
         api: "GitLab",
         url: url.origin,
         ...transport,
-        caSetting: "gitlabCaBundle (or stack config gitlab:caBundle)",
+        caSetting: `the resource's gitlabCaBundle input or ${transport.caSetting ?? "the provider's gitlabCaBundle setting"}`,
         retry: { totalMs: transport.timeoutMs },
       });
       const res = await client.request({

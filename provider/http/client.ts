@@ -1,4 +1,5 @@
 import { AxiosHeaders, GenericAbortSignal, getAdapter, InternalAxiosRequestConfig } from "axios";
+import { pause } from "../core/call";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
@@ -131,7 +132,7 @@ export class HttpClient {
         }
         return outcome;
       }
-      await new Promise((resolve) => setTimeout(resolve, retryIn));
+      await pause(retryIn, `retrying ${req.method} ${req.path} at ${this.options.api}`);
     }
   }
 

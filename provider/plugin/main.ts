@@ -19,14 +19,21 @@ const schema = JSON.stringify(require("../../schema.json"));
 process.on("uncaughtException", (err) => console.error(`pulumi-resource-gitlab-sources: ${err instanceof Error ? err.message : String(err)}`));
 process.on("unhandledRejection", (err) => console.error(`pulumi-resource-gitlab-sources: ${err instanceof Error ? err.message : String(err)}`));
 
+/** Messages go to the engine's log, attached to the resource the request is about. */
+function logTo(engineAddress: string): void {
+  const engine = new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
+  const severity = { info: engproto.LogSeverity.INFO, warn: engproto.LogSeverity.WARNING };
+  setLogSink((level, message, urn) => engine.log(new engproto.LogRequest().setSeverity(severity[level]).setMessage(message).setUrn(urn ?? ""), () => undefined));
+}
+
+/**
+ * Started by the engine, with its address; or by hand, for a debugger, and then attached
+ * (`PULUMI_DEBUG_PROVIDERS=gitlab-sources:<port>`): the engine sends its address in Attach.
+ */
 async function main(engineAddress: string | undefined): Promise<void> {
-  if (engineAddress) {
-    const engine = new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
-    const severity = { info: engproto.LogSeverity.INFO, warn: engproto.LogSeverity.WARNING };
-    setLogSink((level, message) => engine.log(new engproto.LogRequest().setSeverity(severity[level]).setMessage(message), () => undefined));
-  }
+  if (engineAddress) logTo(engineAddress);
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(provrpc.ResourceProviderService, resourceProviderService(version, schema));
+  server.addService(provrpc.ResourceProviderService, resourceProviderService(version, schema, logTo));
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   process.stdout.write(`${port}\n`);
 }

@@ -54,7 +54,7 @@ describe("provider configuration", () => {
       new provproto.CheckRequest().setName("west").setNews(toStruct({ torqueUrl: "https://west.example", torqueToken: "t-1", torqueTimeoutSeconds: "soon", version: "0.1.0" })),
     );
     expect(answer.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
-      ["torqueTimeoutSeconds", 'torqueTimeoutSeconds must be a positive number, not "soon"; fix it with the provider\'s `torqueTimeoutSeconds` input.'],
+      ["torqueTimeoutSeconds", 'the provider\'s torqueTimeoutSeconds input must be a positive number, not "soon"; fix it with the provider\'s `torqueTimeoutSeconds` input.'],
     ]);
     expect(raw(answer.getInputs())).toMatchObject({ torqueUrl: "https://west.example", torqueToken: { ...SECRET, value: "t-1" } });
   });

@@ -1,21 +1,23 @@
 import * as grpc from "@grpc/grpc-js";
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { Context, SETTING_NAMES, SETTINGS } from "../core/context";
+import { Call, inCall } from "../core/call";
+import { SETTING_NAMES, SETTINGS } from "../core/context";
 import { asProviderError, InitError } from "../core/errors";
 import type { Operations } from "../core/provider";
 import { safeText } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown, UNKNOWN } from "../core/unknown";
-import { checkProviderInputs, movesPlace, PLACE_SETTINGS, providerContext, providerInputs } from "./configuration";
+import { checkProviderInputs, diffProviderInputs, isDefaultProvider, providerContext } from "./configuration";
 import { kinds } from "./kinds";
-import { fromStruct, toStruct } from "./wire";
+import { fromStruct, secretKeys, toStruct } from "./wire";
 
 type Props = Record<string, unknown>;
-type Call<Req> = grpc.ServerUnaryCall<Req, unknown>;
+type Call_<Req> = grpc.ServerUnaryCall<Req, unknown>;
 type Reply<Res> = grpc.sendUnaryData<Res>;
 
 const { DiffChanges } = provproto.DiffResponse;
@@ -51,148 +53,199 @@ function grpcError(err: unknown, context: string, secrets: string[] = []): grpc.
   return Object.assign(new Error(error.message), { code: grpc.status.UNKNOWN, details: error.message, metadata });
 }
 
+interface Handler<Req, Res> {
+  /** "torque:SpaceRepository: create failed", for an error that names nothing else. */
+  context: (req: Req) => string;
+  run: (req: Req) => Promise<Res>;
+  /** The properties an initialization error's state marks secret. */
+  secrets?: (req: Req) => string[];
+  /** What the engine says of this request beyond its properties: its URN, its timeout. */
+  call?: (req: Req) => Call;
+}
+
 /** Runs a handler and answers with its result, or with one clear error: nothing a server answers can crash the plugin. */
-function serve<Req, Res>(context: (req: Req) => string, handler: (req: Req) => Promise<Res>, secrets: (req: Req) => string[] = () => []) {
-  return (call: Call<Req>, callback: Reply<Res>) => {
-    handler(call.request).then(
+function serve<Req, Res>({ context, run, secrets = () => [], call = () => ({}) }: Handler<Req, Res>) {
+  return (rpc: Call_<Req>, callback: Reply<Res>) => {
+    const req = rpc.request;
+    inCall(call(req), () => run(req)).then(
       (res) => callback(null, res),
-      (err) => callback(grpcError(err, context(call.request), secrets(call.request))),
+      (err) => callback(grpcError(err, context(req), secrets(req))),
     );
   };
+}
+
+/** A request about one resource: its URN, and the timeout of a create or an update (`customTimeouts`). */
+interface ResourceRequest {
+  getUrn(): string;
+  getTimeout?(): number;
 }
 
 /**
  * Pulumi's ResourceProvider service for this package: one process per provider instance (the
  * engine starts one for the default provider and one for each explicit provider), configured
  * once by Configure; every resource call runs the same operations as dynamic mode.
+ * `attach`: where the engine's address goes when it attaches to a plugin started by hand
+ * (`PULUMI_DEBUG_PROVIDERS`).
  */
-export function resourceProviderService(version: string, schema: string): grpc.UntypedServiceImplementation {
-  let ctx: Context = providerContext({}, false);
-  let explicit = false;
+export function resourceProviderService(version: string, schema: string, attach: (engineAddress: string) => void = () => undefined): grpc.UntypedServiceImplementation {
+  let ctx = providerContext({}, "default");
+  // Default or explicit: told by CheckConfig's URN, and by Configure's where the engine sends it there too.
+  let kind: "default" | "explicit" = "default";
+  const kindOfProvider = (urn: string | undefined, name: string | undefined) => {
+    if (urn || name) kind = isDefaultProvider(urn ?? "", name ?? "") ? "default" : "explicit";
+    return kind;
+  };
   // The engine says in Configure whether it takes secrets back; an engine that does not re-marks them itself.
   let acceptsSecrets = true;
-  const marked = (ops: Operations) => (acceptsSecrets ? ops.spec.secrets : []);
-  // For an error's properties: a type this plugin does not serve has none.
-  const secretsOf = (type: string) => (acceptsSecrets ? (kinds.get(type)?.spec.secrets ?? []) : []);
+  // Ctrl-C: the engine cancels every operation in flight, then waits for them.
+  const cancellation = new AbortController();
+  /** What an answer marks secret: the kind's credentials, and whatever arrived secret (secrets follow their inputs). */
+  const marked = (ops: Operations | undefined, ...structs: (structproto.Struct | undefined)[]) =>
+    acceptsSecrets ? [...(ops?.spec.secrets ?? []), ...secretKeys(...structs)] : [];
   const named = (verb: string) => (req: { getType(): string }) => `${req.getType().replace(/^gitlab-sources:/, "")}: ${verb} failed`;
+  const callOf = (req: ResourceRequest): Call => {
+    const seconds = req.getTimeout?.() ?? 0;
+    return { urn: req.getUrn() || undefined, cancelled: cancellation.signal, ...(seconds > 0 ? { deadline: Date.now() + seconds * 1000, timeoutSeconds: seconds } : {}) };
+  };
 
   return {
-    getPluginInfo: serve(() => "GetPluginInfo", async () => new plugproto.PluginInfo().setVersion(version)),
+    getPluginInfo: serve({ context: () => "GetPluginInfo", run: async () => new plugproto.PluginInfo().setVersion(version) }),
 
-    getSchema: serve(() => "GetSchema", async () => new provproto.GetSchemaResponse().setSchema(schema)),
+    getSchema: serve({ context: () => "GetSchema", run: async () => new provproto.GetSchemaResponse().setSchema(schema) }),
 
-    checkConfig: serve(
-      () => "provider configuration: check failed",
-      async (req: provproto.CheckRequest) => {
-        explicit = !req.getName().startsWith("default");
-        const news = fromStruct(req.getNews());
-        return new provproto.CheckResponse().setInputs(toStruct(news, SECRET_SETTINGS)).setFailuresList(failureList(checkProviderInputs(news, explicit)));
+    attach: serve({
+      context: () => "Attach",
+      run: async (req: plugproto.PluginAttach) => {
+        attach(req.getAddress());
+        return new emptyproto.Empty();
       },
-    ),
+    }),
 
-    diffConfig: serve(
-      () => "provider configuration: diff failed",
-      async (req: provproto.DiffRequest) => {
-        const olds = providerInputs({ ...fromStruct(req.getOlds()), ...fromStruct(req.getOldInputs()) });
-        const news = providerInputs(fromStruct(req.getNews()));
-        const changed = SETTING_NAMES.filter((name) => containsUnknown(news[name]) || String(olds[name] ?? "") !== String(news[name] ?? ""));
-        // Old settings of none of ours: a provider of another package (the dynamic provider, when a
-        // stack moves to the plugin) or one set by environment alone. Nothing says the place changed.
-        const comparable = Object.keys(olds).length > 0;
-        const replaces = comparable ? changed.filter((name) => PLACE_SETTINGS.includes(name) && movesPlace(name, olds[name], news[name])) : [];
+    checkConfig: serve({
+      context: () => "provider configuration: check failed",
+      run: async (req: provproto.CheckRequest) => {
+        const news = fromStruct(req.getNews());
+        const failures = checkProviderInputs(news, kindOfProvider(req.getUrn(), req.getName()));
+        return new provproto.CheckResponse().setInputs(toStruct(news, [...SECRET_SETTINGS, ...secretKeys(req.getNews())])).setFailuresList(failureList(failures));
+      },
+    }),
+
+    diffConfig: serve({
+      context: () => "provider configuration: diff failed",
+      run: async (req: provproto.DiffRequest) => {
+        const { changed, replaces } = diffProviderInputs({ ...fromStruct(req.getOlds()), ...fromStruct(req.getOldInputs()) }, fromStruct(req.getNews()));
         return new provproto.DiffResponse()
           .setChanges(changed.length > 0 ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
           .setDiffsList(changed)
           .setReplacesList(replaces);
       },
-    ),
+    }),
 
-    configure: serve(
-      () => "provider configuration failed",
-      async (req: provproto.ConfigureRequest) => {
-        const name = req.getName();
-        if (name) explicit = !name.startsWith("default");
-        ctx = providerContext(fromStruct(req.getArgs()), explicit);
+    configure: serve({
+      context: () => "provider configuration failed",
+      run: async (req: provproto.ConfigureRequest) => {
+        ctx = providerContext(fromStruct(req.getArgs()), kindOfProvider(req.getUrn(), req.getName()));
         acceptsSecrets = req.getAcceptsecrets();
         return new provproto.ConfigureResponse().setAcceptsecrets(acceptsSecrets).setAcceptresources(false).setSupportspreview(false);
       },
-    ),
+    }),
 
-    check: serve(
-      named("check"),
-      async (req: provproto.CheckRequest) => {
+    check: serve({
+      context: named("check"),
+      call: callOf,
+      run: async (req: provproto.CheckRequest) => {
         const ops = kindOf(req.getType());
         const { news, failures: refused } = withReferences(ops, fromStruct(req.getNews()));
         // As dynamic mode: a name left out is the resource's name in the program.
         if (ops.spec.autoName && news[ops.spec.autoName] === undefined) news[ops.spec.autoName] = req.getName();
         const { inputs, failures } = await ops.check(ctx, fromStruct(req.getOlds()), news);
-        return new provproto.CheckResponse().setInputs(toStruct(inputs, marked(ops))).setFailuresList(failureList([...refused, ...failures]));
+        return new provproto.CheckResponse().setInputs(toStruct(inputs, marked(ops, req.getNews()))).setFailuresList(failureList([...refused, ...failures]));
       },
-    ),
+    }),
 
-    diff: serve(
-      named("diff"),
-      async (req: provproto.DiffRequest) => {
+    diff: serve({
+      context: named("diff"),
+      call: callOf,
+      run: async (req: provproto.DiffRequest) => {
         const ops = kindOf(req.getType());
         const olds = { ...fromStruct(req.getOlds()), ...fromStruct(req.getOldInputs()) };
-        const { changes, replaces, deleteBeforeReplace, changed } = ops.diff(olds, fromStruct(req.getNews()));
+        const news = fromStruct(req.getNews());
+        const { changes, replaces, deleteBeforeReplace, changed } = ops.diff(olds, news, { id: req.getId(), holder: req.getUrn() });
         const response = new provproto.DiffResponse()
           .setChanges(changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
           .setReplacesList(replaces)
           .setDiffsList(changed)
           .setDeletebeforereplace(deleteBeforeReplace)
-          .setHasdetaileddiff(changed.length > 0 || !changes);
-        for (const key of changed) {
-          response.getDetaileddiffMap().set(key, new provproto.PropertyDiff().setKind(replaces.includes(key) ? Kind.UPDATE_REPLACE : Kind.UPDATE).setInputdiff(true));
-        }
+          .setHasdetaileddiff(true);
+        for (const key of changed) response.getDetaileddiffMap().set(key, propertyDiff(olds[key], news[key], replaces.includes(key)));
         return response;
       },
-    ),
+    }),
 
-    create: serve(
-      named("create"),
-      async (req: provproto.CreateRequest) => {
+    create: serve({
+      context: named("create"),
+      call: callOf,
+      secrets: (req: provproto.CreateRequest) => marked(kinds.get(req.getType()), req.getProperties()),
+      run: async (req: provproto.CreateRequest) => {
         const ops = kindOf(req.getType());
-        const { id, outs } = await ops.create(ctx, fromStruct(req.getProperties()));
-        return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, marked(ops)));
+        const { id, outs } = await ops.create(ctx, fromStruct(req.getProperties()), req.getUrn());
+        return new provproto.CreateResponse().setId(id).setProperties(toStruct(outs, marked(ops, req.getProperties())));
       },
-      (req) => secretsOf(req.getType()),
-    ),
+    }),
 
-    read: serve(
-      named("read"),
-      async (req: provproto.ReadRequest) => {
+    read: serve({
+      context: named("read"),
+      call: callOf,
+      run: async (req: provproto.ReadRequest) => {
         const ops = kindOf(req.getType());
-        const props = fromStruct(req.getProperties());
-        const importing = Object.keys(props).length === 0 && Object.keys(fromStruct(req.getInputs())).length === 0;
-        const { id, props: state, inputs } = await ops.read(ctx, req.getId(), props, importing);
-        const response = new provproto.ReadResponse().setId(id);
-        if (id === "") return response;
-        return response.setProperties(toStruct(state, marked(ops))).setInputs(toStruct(inputs ?? {}, marked(ops)));
+        const state = fromStruct(req.getProperties());
+        const inputs = fromStruct(req.getInputs());
+        const importing = Object.keys(state).length === 0 && Object.keys(inputs).length === 0;
+        const read = await ops.read(ctx, { id: req.getId(), state, inputs, holder: req.getUrn() }, importing);
+        const response = new provproto.ReadResponse().setId(read.id);
+        if (read.id === "") return response;
+        const secret = marked(ops, req.getProperties(), req.getInputs());
+        return response.setProperties(toStruct(read.props, secret)).setInputs(toStruct(read.inputs ?? {}, secret));
       },
-    ),
+    }),
 
-    update: serve(
-      named("update"),
-      async (req: provproto.UpdateRequest) => {
+    update: serve({
+      context: named("update"),
+      call: callOf,
+      secrets: (req: provproto.UpdateRequest) => marked(kinds.get(req.getType()), req.getNews()),
+      run: async (req: provproto.UpdateRequest) => {
         const ops = kindOf(req.getType());
-        const { outs } = await ops.update(ctx, req.getId(), fromStruct(req.getOlds()), fromStruct(req.getNews()));
-        return new provproto.UpdateResponse().setProperties(toStruct(outs, marked(ops)));
+        const old = { id: req.getId(), state: fromStruct(req.getOlds()), inputs: fromStruct(req.getOldInputs()), holder: req.getUrn() };
+        const { outs } = await ops.update(ctx, old, fromStruct(req.getNews()));
+        return new provproto.UpdateResponse().setProperties(toStruct(outs, marked(ops, req.getNews())));
       },
-      (req) => secretsOf(req.getType()),
-    ),
+    }),
 
-    delete: serve(
-      named("delete"),
-      async (req: provproto.DeleteRequest) => {
+    delete: serve({
+      context: named("delete"),
+      call: callOf,
+      run: async (req: provproto.DeleteRequest) => {
         const ops = kindOf(req.getType());
-        await ops.delete(ctx, req.getId(), fromStruct(req.getProperties()));
+        await ops.delete(ctx, { id: req.getId(), state: fromStruct(req.getProperties()), inputs: fromStruct(req.getOldInputs()), holder: req.getUrn() });
         return new emptyproto.Empty();
       },
-    ),
+    }),
 
-    cancel: serve(() => "Cancel", async () => new emptyproto.Empty()),
+    cancel: serve({
+      context: () => "Cancel",
+      run: async () => {
+        cancellation.abort();
+        return new emptyproto.Empty();
+      },
+    }),
   };
+}
+
+/** How one property changed, as `pulumi preview --diff` shows it: added, deleted or updated, and whether that replaces. */
+function propertyDiff(old: unknown, next: unknown, replaces: boolean): provproto.PropertyDiff {
+  const kind =
+    old === undefined ? (replaces ? Kind.ADD_REPLACE : Kind.ADD) : next === undefined ? (replaces ? Kind.DELETE_REPLACE : Kind.DELETE) : replaces ? Kind.UPDATE_REPLACE : Kind.UPDATE;
+  return new provproto.PropertyDiff().setKind(kind).setInputdiff(true);
 }
 
 /**

@@ -31,6 +31,17 @@ export function fromStruct(struct: structproto.Struct | undefined): Props {
   return struct ? (plain(struct.toJavaScript()) as Props) : {};
 }
 
+function holdsSecret(value: unknown): boolean {
+  if (isSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  return value !== null && typeof value === "object" && Object.values(value).some(holdsSecret);
+}
+
+/** The properties that arrived secret, or holding a secret anywhere inside: what comes back under them is secret too. */
+export function secretKeys(...structs: (structproto.Struct | undefined)[]): string[] {
+  return [...new Set(structs.flatMap((struct) => Object.entries(struct?.toJavaScript() ?? {}).filter(([, v]) => holdsSecret(v)).map(([k]) => k)))];
+}
+
 /** A Struct for the engine, with the keys in `secrets` marked secret (a plain string included). */
 export function toStruct(props: Props, secrets: string[] = []): structproto.Struct {
   const marked = Object.fromEntries(

@@ -36,7 +36,7 @@ export const spaceRepositoryRecord = z
     credential_name: z.string().nullish(),
     credentials: z.string().nullish(),
     use_all_agents: z.boolean().optional(),
-    agents: z.array(z.object({ name: z.string(), status: z.string().optional() })).default([]),
+    agents: z.array(z.object({ name: z.string(), status: z.string().optional() })).nullish(),
     status: z.string(),
     errors: z.array(z.object({ message: z.string() })).nullable().default([]),
   })
@@ -98,7 +98,7 @@ export class TorqueClient {
   private readonly lists = new ListCache<Listing<unknown>>();
 
   constructor(private readonly settings: TorqueSettings) {
-    const options = { api: "Torque", url: settings.url, caSetting: "torque:caBundle", ...settings.transport };
+    const options = { api: "Torque", url: settings.url, ...settings.transport };
     this.http = clientFor(options);
     this.onboarding = clientFor({ ...options, timeoutMs: settings.onboardingTimeoutMs });
     this.prefix = new URL(settings.url).pathname.replace(/\/+$/, "");
@@ -119,21 +119,23 @@ export class TorqueClient {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("PUT", path, body);
     if (res.status === 200 || res.status === 202 || res.status === 204) return;
-    if (res.status !== 404) throw this.failure("PUT", path, res);
-    await this.listProviders(); // a 404 means gone, unless the server has no such route at all
-    throw this.failure("PUT", path, res, `repository provider ${id} no longer exists in Torque; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`);
+    const gone = (await this.providerGone(id, res)) ? `repository provider ${id} no longer exists in Torque; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.` : undefined;
+    throw this.failure("PUT", path, res, gone);
   }
 
   async deleteProvider(id: string): Promise<void> {
     const path = `${PROVIDERS}/${encodeURIComponent(id)}`;
     const res = await this.send("DELETE", path);
-    if ([200, 202, 204].includes(res.status)) return;
-    if (res.status === 404) {
-      // Already gone, unless the server has no such route at all: the list tells the two apart.
-      await this.listProviders();
-      return;
-    }
+    if ([200, 202, 204].includes(res.status) || (await this.providerGone(id, res))) return;
     throw this.failure("DELETE", path, res);
+  }
+
+  /**
+   * Torque's 404 for a provider, confirmed by the list (a designed route: a server without
+   * it may answer 404 for the route itself, which would say nothing of the provider).
+   */
+  private async providerGone(id: string, res: Response): Promise<boolean> {
+    return absent(res) && !(await this.listProviders(true)).get(id);
   }
 
   async createSpaceRepository(space: string, body: SpaceRepositoryBody): Promise<void> {
@@ -155,13 +157,13 @@ export class TorqueClient {
     const path = `${this.spacePath(space)}/${encodeURIComponent(name)}`;
     const res = await this.send("PUT", path, patch);
     if ([200, 202, 204].includes(res.status)) return;
-    throw this.failure("PUT", path, res, res.status === 404 ? `repository ${name} is no longer in Torque space ${space}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
+    throw this.failure("PUT", path, res, absent(res) ? `repository ${name} is no longer in Torque space ${space}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
   }
 
   async deleteSpaceRepository(space: string, name: string): Promise<void> {
     const path = this.spacePath(space);
     const res = await this.send("DELETE", path, undefined, { repository_name: name });
-    if ([200, 202, 204, 404].includes(res.status)) return;
+    if ([200, 202, 204].includes(res.status) || absent(res)) return;
     throw this.failure("DELETE", path, res);
   }
 
@@ -175,7 +177,7 @@ export class TorqueClient {
   async getCredential(space: string, name: string): Promise<CredentialRecord | undefined> {
     const path = `${this.credentialsPath(space)}/${encodeURIComponent(name)}`;
     const res = await this.send("GET", path);
-    if (res.status === 404) return undefined;
+    if (absent(res)) return undefined;
     if (res.status !== 200) throw this.failure("GET", path, res);
     return parseBody("Torque", { method: "GET", path: this.prefix + path }, res, credentialRecord, "a credential");
   }
@@ -184,14 +186,14 @@ export class TorqueClient {
     const path = `${this.credentialsPath(body.space_name)}/${encodeURIComponent(body.name)}`;
     const res = await this.send("PUT", path, body);
     if ([200, 202, 204].includes(res.status)) return;
-    throw this.failure("PUT", path, res, res.status === 404 ? `credential ${body.name} is no longer in Torque space ${body.space_name}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
+    throw this.failure("PUT", path, res, absent(res) ? `credential ${body.name} is no longer in Torque space ${body.space_name}; run \`pulumi refresh\`, then \`pulumi up\`.` : undefined);
   }
 
   /** A credential already gone counts as deleted. */
   async deleteCredential(space: string, name: string): Promise<void> {
     const path = `${this.credentialsPath(space)}/${encodeURIComponent(name)}`;
     const res = await this.send("DELETE", path, { space_name: space, credential_name: name });
-    if ([200, 202, 204, 404].includes(res.status)) return;
+    if ([200, 202, 204].includes(res.status) || absent(res)) return;
     const inUse = res.status === 409 ? `Torque keeps credential ${name} of space ${space}${serverMessages(res)}; connect the repositories that use it another way (or remove them), then run pulumi up again.` : undefined;
     throw this.failure("DELETE", path, res, inUse);
   }
@@ -209,13 +211,13 @@ export class TorqueClient {
   }
 
   private spaceMissing(space: string, res: Response): string | undefined {
-    return res.status === 404 ? this.spaceMissingMessage(space) : undefined;
+    return absent(res) ? this.spaceMissingMessage(space) : undefined;
   }
 
   private list<T>(path: string, key: string, schema: z.ZodType<T>, expected: string, notFound?: string, fresh = false): Promise<Listing<T>> {
     const load = async () => {
       const res = await this.send("GET", path);
-      if (res.status !== 200) throw this.failure("GET", path, res, res.status === 404 ? notFound : undefined);
+      if (res.status !== 200) throw this.failure("GET", path, res, absent(res) ? notFound : undefined);
       const call = { method: "GET" as const, path: this.prefix + path };
       const { status } = res;
       return new Listing(parseBody("Torque", call, res, entries, expected), key, (entry, at) => conform("Torque", call, { status }, entry, schema, expected, [at]));
@@ -254,7 +256,7 @@ export class TorqueClient {
       // plain text
     }
     if (typeof id !== "string" || !/^[\w-]{1,128}$/.test(id)) {
-      throw new ProviderError(`Torque: POST ${this.prefix}${PROVIDERS} answered ${res.status} without an id (a GUID as JSON string, plain text or {"id"} was expected); check that torque:url points at Torque.`);
+      throw new ProviderError(`Torque: POST ${this.prefix}${PROVIDERS} answered ${res.status} without an id (a GUID as JSON string, plain text or {"id"} was expected); check that ${this.settings.names.name("torqueUrl")} points at Torque.`);
     }
     return id;
   }
@@ -264,10 +266,15 @@ export class TorqueClient {
     const call = `${method} ${this.prefix}${path}`;
     const detail = serverMessages(res);
     if (res.status === 401) {
-      return new ProviderError(`Torque rejected the API token (401 on ${call}); set a valid one with \`pulumi config set --secret torque:token <token>\` or TORQUE_TOKEN.`);
+      return new ProviderError(`Torque rejected the API token (401 on ${call}); set a valid one with ${this.settings.names.howToSet("torqueToken", "<token>")}.`);
     }
     if (res.status === 403) {
       return new ProviderError(`Torque refused ${call} (403)${detail}: the API token's user needs Torque Admin permissions (or access to the space).`);
+    }
+    if (res.status === 404 && !absent(res)) {
+      return new ProviderError(
+        `Torque at ${this.http.host} answered ${call} with a 404 that is not Torque's (no {"errors"} body), so it says nothing of the object; check ${this.settings.names.name("torqueUrl")} (now ${this.settings.url}): a wrong address or path prefix reaches another web server.`,
+      );
     }
     if (res.status === 405 || (res.status === 404 && !meaning)) {
       if (path.startsWith(PROVIDERS) && method !== "POST") {
@@ -290,6 +297,19 @@ export class TorqueClient {
 /** The list a path belongs to: the providers, or one space's repositories. */
 function collectionOf(path: string): string {
   return path.startsWith(PROVIDERS) ? PROVIDERS : (/^\/api\/spaces\/[^/]+\/repositories/.exec(path)?.[0] ?? path);
+}
+
+/**
+ * Torque says the object is not there: a 404 in its own error shape. Any other 404 (a web
+ * server's page behind a wrong URL prefix) proves nothing, and is an error naming the call.
+ */
+function absent(res: Response): boolean {
+  if (res.status !== 404) return false;
+  try {
+    return errorsBody.safeParse(JSON.parse(res.body)).success;
+  } catch {
+    return false;
+  }
 }
 
 function serverErrors(res: Response): { name?: string; message: string }[] {

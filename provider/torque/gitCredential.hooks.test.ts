@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkedInputs, createChecked, inProcess } from "../../test/support/inProcess";
 import { useSandbox } from "../../test/support/fixture";
 import gitCredential = require("./gitCredential.hooks");
+import { clashAdvice } from "../../test/support/messages";
 
 const fx = useSandbox();
 const SPACE = "platform";
@@ -119,7 +120,7 @@ describe("create, read, update, delete as Torque's official client calls them", 
 
   test("a name the space has is a clash whose message gives the import id", async () => {
     await expect(provider.create(await checked(inputs("gitlab-demo-credential")))).rejects.toThrow(
-      `Torque space ${SPACE} already has a credential named gitlab-demo-credential (id ${SPACE}/gitlab-demo-credential); if an interrupted pulumi up made it, adopt it: add the resource option import: "${SPACE}/gitlab-demo-credential"`,
+      clashAdvice(`Torque space ${SPACE} already has a credential named gitlab-demo-credential`, `${SPACE}/gitlab-demo-credential`),
     );
     expect(stored("gitlab-demo-credential")?.token).not.toBe(fx.demo.gitlabToken);
   });

@@ -5,12 +5,14 @@ import { applyMode, checkGitLab } from "../gitlab/preflight";
 import { credentialBody } from "./client";
 import { gitCredentialSpec, GitCredentialArgs as Args, GitCredentialState as State } from "./gitCredential.schema";
 import { parseSpaceScopedId } from "./inputs";
-import { torqueClient, torqueSettings } from "./settings";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitlabEnterprise";
 const body = (args: Args) => credentialBody(args.space, args.name, args.description, args.token);
 
 const hooks: Hooks<Args, State> = {
+  account: torqueAccount,
+
   async preflight(ctx, inputs, olds) {
     const settings = torqueSettings(ctx);
     if ("reason" in settings) return [settings];

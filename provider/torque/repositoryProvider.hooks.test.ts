@@ -146,7 +146,7 @@ describe("create: the documented call and the answers Torque may give", () => {
     await configure({ ...fx.config(), "torque:token": "not-a-torque-token" });
     try {
       const message = await failure(creating(inputs("rp-401")));
-      expect(message).toMatch(/Torque rejected the API token \(401 on POST \/api\/settings\/repository_providers\).*torque:token.*TORQUE_TOKEN/);
+      expect(message).toMatch(/Torque rejected the API token \(401 on POST \/api\/settings\/repository_providers\); set a valid one with `pulumi config set --secret torque:token <token>`/);
       expect(message).not.toContain("not-a-torque-token");
     } finally {
       await configure();

@@ -8,7 +8,7 @@ import { applyMode, checkGitLab } from "../gitlab/preflight";
 import type { ProviderBody, ProviderRecord } from "./client";
 import type { Context } from "../core/context";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
-import { torqueClient, torqueSettings } from "./settings";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitLabEnterprise";
 
@@ -40,6 +40,8 @@ async function readProvider(ctx: Context, id: string, props: Partial<State>, fre
 }
 
 const hooks: Hooks<Args, State> = {
+  account: torqueAccount,
+
   validate(inputs) {
     const failures: CheckFailure[] = [];
     const { baseUrl, repos } = inputs;

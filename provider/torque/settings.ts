@@ -1,4 +1,5 @@
-import { Context, positiveSetting, SETTINGS, transportSettings, TransportSettings } from "../core/context";
+import { Context, positiveSetting, SettingNames, SETTINGS, transportSettings, TransportSettings } from "../core/context";
+import { Account, placeValue } from "../core/account";
 import { ProviderError } from "../core/errors";
 import { rememberSecret } from "../core/secrets";
 import type { CheckFailure } from "../core/spec";
@@ -14,6 +15,7 @@ export interface TorqueSettings {
   transport: TransportSettings;
   /** Time the onboarding call (connecting a repository to a space) may take. */
   onboardingTimeoutMs: number;
+  names: SettingNames;
 }
 
 /** Torque's address and API token: the provider's configuration first, then the variables Torque's own tools use. */
@@ -31,7 +33,14 @@ export function torqueSettings(ctx: Context): TorqueSettings | CheckFailure {
   const onboarding = positiveSetting(ctx, "torqueOnboardingTimeoutSeconds") ?? DEFAULT_ONBOARDING_TIMEOUT_SECONDS;
   if (typeof onboarding === "object") return onboarding;
   const url = ctx.setting("torqueUrl") ?? DEFAULT_TORQUE_URL;
-  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: onboarding * 1000 };
+  return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: onboarding * 1000, names: ctx };
+}
+
+/** The Torque account the configuration names, as each object's state records it. */
+export function torqueAccount(ctx: Context): Account {
+  const settings = torqueSettings(ctx);
+  if ("reason" in settings) throw new ProviderError(settings.reason);
+  return { torqueUrl: placeValue("torqueUrl", settings.url) };
 }
 
 /** The configuration's Torque client (one per configuration: its connections and list caches are shared by its calls). */

@@ -9,6 +9,7 @@ import { checkedInputs, createChecked, freshProcess, inProcess } from "../../tes
 import { startTlsServer, withEnv } from "../../test/support/servers";
 import { useSandbox } from "../../test/support/fixture";
 import spaceRepository = require("./spaceRepository.hooks");
+import { clashAdvice } from "../../test/support/messages";
 
 const fx = useSandbox();
 const SPACE = "platform";
@@ -180,7 +181,7 @@ describe("create: today's body, stored credentials", () => {
   test("a repository name the space has: the clash names the import id", async () => {
     const { id, state } = await up(withCredential("cr-clash"));
     await expect(provider.create(await checked(withCredential("cr-clash", { repositoryUrl: url("cr-clash-other") })))).rejects.toThrow(
-      `Torque space ${SPACE} already has a repository named cr-clash (id ${SPACE}/cr-clash); if an interrupted pulumi up made it, adopt it: add the resource option import: "${SPACE}/cr-clash"`,
+      clashAdvice(`Torque space ${SPACE} already has a repository named cr-clash`, `${SPACE}/cr-clash`),
     );
     await provider.delete(id, state);
   });
@@ -295,8 +296,8 @@ describe("sync, as Torque's official client waits for it", () => {
       const mark = torque().requests.length;
       const { id, state } = await up(withCredential("sy-slow-post"));
       const sent = torque().requests.slice(mark).map((r) => `${r.method} ${r.path}`);
-      // The answer came: no lookup after a timeout, only the one list that sees the sync end.
-      expect(sent).toEqual([`POST /api/spaces/${SPACE}/repositories/gitlabEnterprise`, `GET /api/spaces/${SPACE}/repositories`]);
+      // The answer came: no lookup after a timeout; the list that found the name free before, and the one that sees the sync end.
+      expect(sent).toEqual([`GET /api/spaces/${SPACE}/repositories`, `POST /api/spaces/${SPACE}/repositories/gitlabEnterprise`, `GET /api/spaces/${SPACE}/repositories`]);
       await provider.delete(id, state);
     } finally {
       await configure();

@@ -1,4 +1,5 @@
 import { createOnce } from "../core/createOnce";
+import { pause, Stopped } from "../core/call";
 import { InitError } from "../core/errors";
 import { Hooks, makeProvider } from "../core/provider";
 import type { CheckFailure } from "../core/spec";
@@ -8,7 +9,7 @@ import { isUnder, sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import { credentialBody, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { parseSpaceScopedId } from "./inputs";
-import { torqueClient, torqueSettings } from "./settings";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 import type { Context } from "../core/context";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
@@ -31,23 +32,24 @@ function body(args: Args): SpaceRepositoryBody {
   };
 }
 
+/**
+ * The repository as the space lists it. What an entry leaves out (a null branch, no agents,
+ * no use_all_agents) is what was last set, never a change; and Torque never lists
+ * `eac_auto_registration`: an import leaves it to the program.
+ */
 function stateOf(space: string, record: SpaceRepositoryRecord, props: Partial<State>): State {
-  const agents = record.agents.map((a) => a.name);
+  const agents = record.agents?.map((a) => a.name) ?? props.agents ?? [];
   return {
     ...props,
     space,
     repositoryName: record.name,
     repositoryUrl: sameUrl(record.repository_url),
-    branch: record.branch ?? "",
+    branch: record.branch ?? props.branch,
     credentialName: record.credential_name,
     agents,
-    // Some servers leave it out of the list: then it is what was last set.
     useAllAgents: record.use_all_agents ?? props.useAllAgents ?? agents.length === 0,
-    eacAutoRegistration: props.eacAutoRegistration ?? false,
-    syncTimeoutSeconds: props.syncTimeoutSeconds ?? 120,
-    preflight: props.preflight ?? "strict",
     status: record.status,
-  };
+  } as State;
 }
 
 /**
@@ -60,7 +62,7 @@ async function waitForSync(client: TorqueClient, args: Args): Promise<SpaceRepos
   for (;;) {
     const last = (await client.listSpaceRepositories(args.space, true)).get(args.repositoryName);
     if ((last && last.status !== "Syncing") || Date.now() >= deadline) return last;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(deadline - Date.now(), 0))));
+    await pause(Math.min(delay, Math.max(deadline - Date.now(), 0)), `waiting for Torque to sync repository ${args.repositoryName} in space ${args.space} (status ${last?.status ?? "not listed"})`);
     delay = Math.min(delay * 1.5, POLL_MS);
   }
 }
@@ -73,6 +75,8 @@ async function readRepository(ctx: Context, id: string, props: Partial<State>, f
 }
 
 const hooks: Hooks<Args, State> = {
+  account: torqueAccount,
+
   validate(inputs) {
     const failures: CheckFailure[] = [];
     const ways = [
@@ -156,35 +160,37 @@ const hooks: Hooks<Args, State> = {
         return found && { id, matches: Boolean(matches) };
       },
     });
-    return { id, outs: await connected(client, id, args) };
+    return { id, outs: { ...(await connected(client, id, args)), ownedCredential: ownedBy(args) } };
   },
 
   read: (ctx, id, props) => readRepository(ctx, id, props, false),
   readOne: (ctx, id, props) => readRepository(ctx, id, props, true),
 
-  async update(ctx, id, olds, news) {
+  async update(ctx, id, olds, news, oldInputs) {
     const { space, name } = parseId(id);
     const client = torqueClient(ctx);
-    await switchCredential(client, space, olds, news);
+    const owned = ownedCredential(olds, oldInputs);
+    await switchCredential(client, space, owned, olds, news);
     const { credential_name, agents, use_all_agents } = body(news);
     const patch = { credential_name, agents, use_all_agents };
     const before = { credential_name: olds.credentialName ?? "", agents: olds.agents, use_all_agents: olds.useAllAgents };
     if (canonical(patch) !== canonical(before)) await client.updateSpaceRepository(space, name, patch);
-    if (ownsCredential(olds) && olds.credentialName !== news.credentialName) await client.deleteCredential(space, olds.credentialName!);
-    const outs = { ...news, useAllAgents: use_all_agents, status: olds.status };
+    if (owned && owned !== news.credentialName) await client.deleteCredential(space, owned);
+    const outs = { ...news, useAllAgents: use_all_agents, status: olds.status, ownedCredential: ownedBy(news) };
     // A repository whose sync did not end Connected gets an Update on every pulumi up (it has
     // initialization errors, or `ready` says so after a refresh): check the sync again, fail while it is not.
-    return olds.status === "Connected" ? outs : connected(client, id, news);
+    return olds.status === "Connected" ? outs : { ...(await connected(client, id, news)), ownedCredential: outs.ownedCredential };
   },
 
   ready: (state) => state.status === "Connected",
 
-  async delete(ctx, id, props) {
+  async delete(ctx, id, props, oldInputs) {
     const { space, name } = parseId(id);
     const client = torqueClient(ctx);
     await client.deleteSpaceRepository(space, name);
     // The credential Torque stored for the repository's own token: a token must not outlive its repository.
-    if (ownsCredential(props)) await client.deleteCredential(space, props.credentialName!);
+    const owned = ownedCredential(props, oldInputs);
+    if (owned) await client.deleteCredential(space, owned);
   },
 };
 
@@ -193,9 +199,20 @@ function tokenOf(inputs: Partial<Args>): string | undefined {
   return inputs.token ?? inputs.storedCredentialToken ?? inputs.providerToken;
 }
 
-/** With its own token, the repository's credential was stored for it (by Torque, or by an update); not after an import, whose token is unknown (""). */
-function ownsCredential(state: Partial<Args>): boolean {
-  return Boolean(state.token) && state.credentialName !== undefined;
+/** The credential stored for the repository's own token ("" for none), as its state records it. */
+function ownedBy(args: Args): string {
+  return args.token !== undefined ? args.credentialName! : "";
+}
+
+/**
+ * The credential the repository owns: recorded in its state when this provider stored it (its
+ * own token, by Torque at create or by an update). An import, or state from before the
+ * record, has none: then the program's inputs tell, a token of its own declared there being
+ * stored under its credentialName.
+ */
+function ownedCredential(state: Partial<State>, inputs: Partial<Args>): string | undefined {
+  if (state.ownedCredential !== undefined) return state.ownedCredential || undefined;
+  return (inputs.token ?? state.token) && state.credentialName ? state.credentialName : undefined;
 }
 
 /**
@@ -203,10 +220,10 @@ function ownsCredential(state: Partial<Args>): boolean {
  * for it (the repository stays connected), or stored under its new name. Torque's update of
  * a repository takes a credential's name, never a token.
  */
-async function switchCredential(client: TorqueClient, space: string, olds: State, news: Args): Promise<void> {
+async function switchCredential(client: TorqueClient, space: string, owned: string | undefined, olds: State, news: Args): Promise<void> {
   if (news.token === undefined) return;
   const name = news.credentialName!;
-  const sameCredential = ownsCredential(olds) && olds.credentialName === name;
+  const sameCredential = owned === name;
   if (sameCredential && olds.token === news.token) return;
   const stored = sameCredential ? await client.getCredential(space, name) : undefined;
   // Kept: the description Torque gave it. Gone behind our back (or never shown in the store): stored again.
@@ -214,10 +231,18 @@ async function switchCredential(client: TorqueClient, space: string, olds: State
   else await client.createCredential(credentialBody(space, name, "", news.token));
 }
 
-/** The repository's state once its sync has ended Connected; otherwise it is kept in state with initialization errors. */
+/**
+ * The repository's state once its sync has ended Connected; otherwise (another status, no end
+ * in time, a Ctrl-C or the operation's timeout while waiting) it is kept in state with
+ * initialization errors, and the next pulumi up waits for it again.
+ */
 async function connected(client: TorqueClient, id: string, args: Args): Promise<State> {
-  const synced = await waitForSync(client, args);
-  const outs = { ...args, useAllAgents: body(args).use_all_agents, status: synced?.status ?? "Unknown" };
+  const outs = { ...args, useAllAgents: body(args).use_all_agents, status: "Syncing" };
+  const synced = await waitForSync(client, args).catch((err: unknown) => {
+    if (!(err instanceof Stopped)) throw err;
+    throw new InitError(`${err.message.replace(/\.$/, "")}; the repository is connected and Torque goes on syncing it: run pulumi up again to wait for it.`, id, outs);
+  });
+  outs.status = synced?.status ?? "Unknown";
   if (synced?.status === "Connected") return outs;
   const reasons = synced?.errors?.map((e) => e.message) ?? [];
   const message =
@@ -228,7 +253,7 @@ async function connected(client: TorqueClient, id: string, args: Args): Promise<
 }
 
 function agentProgress(record: SpaceRepositoryRecord | undefined): string {
-  if (!record || record.agents.length === 0) return "";
+  if (!record?.agents?.length) return "";
   return `; agents: ${record.agents.map((a) => `${a.name} ${a.status ?? "?"}`).join(", ")}`;
 }
 

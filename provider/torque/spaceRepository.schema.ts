@@ -46,6 +46,9 @@ export const spaceRepositorySpec = {
   computed: z.object({
     status: z.string().describe("Sync status in Torque: Syncing while it syncs, then Connected, or another status Torque reports (such as Error)."),
   }),
+  internal: z.object({
+    ownedCredential: z.string().describe("The credential Torque stores for the repository's own token, deleted with it; empty when it uses another's."),
+  }),
   replaceOnChanges: ["space", "repositoryName", "repositoryUrl", "branch", "eacAutoRegistration"],
   uniqueBy: ["space", "repositoryName"],
   localInputs: [

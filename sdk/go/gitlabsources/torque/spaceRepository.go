@@ -31,12 +31,6 @@ type SpaceRepository struct {
 	GitlabCaBundle pulumi.StringPtrOutput `pulumi:"gitlabCaBundle"`
 	// The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
 	Preflight gitlabsources.PreflightModeOutput `pulumi:"preflight"`
-	// Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
-	ProviderBaseUrl pulumi.StringPtrOutput `pulumi:"providerBaseUrl"`
-	// Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
-	ProviderId pulumi.StringPtrOutput `pulumi:"providerId"`
-	// Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
-	ProviderToken pulumi.StringPtrOutput `pulumi:"providerToken"`
 	// Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
 	RepositoryName pulumi.StringOutput `pulumi:"repositoryName"`
 	// URL of the GitLab repository, `http(s)://host[:port]/namespace/project`. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
@@ -45,14 +39,6 @@ type SpaceRepository struct {
 	Space pulumi.StringOutput `pulumi:"space"`
 	// Sync status in Torque: Syncing while it syncs, then Connected, or another status Torque reports (such as Error).
 	Status pulumi.StringOutput `pulumi:"status"`
-	// Set by `credential`: its gitlabUrl, to check at preview that the repository lies under it.
-	StoredCredentialGitlabUrl pulumi.StringPtrOutput `pulumi:"storedCredentialGitlabUrl"`
-	// Set by `credential`: the torque.GitCredential's name, sent as credentialName.
-	StoredCredentialName pulumi.StringPtrOutput `pulumi:"storedCredentialName"`
-	// Set by `credential`: its space, which must be the repository's.
-	StoredCredentialSpace pulumi.StringPtrOutput `pulumi:"storedCredentialSpace"`
-	// Set by `credential`: its GitLab token, used only by the preview-time connectivity test.
-	StoredCredentialToken pulumi.StringPtrOutput `pulumi:"storedCredentialToken"`
 	// How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque.
 	SyncTimeoutSeconds pulumi.IntOutput `pulumi:"syncTimeoutSeconds"`
 	// GitLab token of the repository itself (read_api and read_repository); Torque stores it as the space credential named credentialName. A change rotates that stored credential in place: the repository stays connected.
@@ -99,8 +85,6 @@ func NewSpaceRepository(ctx *pulumi.Context,
 		args.Token = pulumi.ToSecret(args.Token).(pulumi.StringPtrInput)
 	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
-		"providerToken",
-		"storedCredentialToken",
 		"token",
 	})
 	opts = append(opts, secrets)
@@ -280,21 +264,6 @@ func (o SpaceRepositoryOutput) Preflight() gitlabsources.PreflightModeOutput {
 	return o.ApplyT(func(v *SpaceRepository) gitlabsources.PreflightModeOutput { return v.Preflight }).(gitlabsources.PreflightModeOutput)
 }
 
-// Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
-func (o SpaceRepositoryOutput) ProviderBaseUrl() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderBaseUrl }).(pulumi.StringPtrOutput)
-}
-
-// Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
-func (o SpaceRepositoryOutput) ProviderId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderId }).(pulumi.StringPtrOutput)
-}
-
-// Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
-func (o SpaceRepositoryOutput) ProviderToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.ProviderToken }).(pulumi.StringPtrOutput)
-}
-
 // Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
 func (o SpaceRepositoryOutput) RepositoryName() pulumi.StringOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringOutput { return v.RepositoryName }).(pulumi.StringOutput)
@@ -313,26 +282,6 @@ func (o SpaceRepositoryOutput) Space() pulumi.StringOutput {
 // Sync status in Torque: Syncing while it syncs, then Connected, or another status Torque reports (such as Error).
 func (o SpaceRepositoryOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *SpaceRepository) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
-}
-
-// Set by `credential`: its gitlabUrl, to check at preview that the repository lies under it.
-func (o SpaceRepositoryOutput) StoredCredentialGitlabUrl() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.StoredCredentialGitlabUrl }).(pulumi.StringPtrOutput)
-}
-
-// Set by `credential`: the torque.GitCredential's name, sent as credentialName.
-func (o SpaceRepositoryOutput) StoredCredentialName() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.StoredCredentialName }).(pulumi.StringPtrOutput)
-}
-
-// Set by `credential`: its space, which must be the repository's.
-func (o SpaceRepositoryOutput) StoredCredentialSpace() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.StoredCredentialSpace }).(pulumi.StringPtrOutput)
-}
-
-// Set by `credential`: its GitLab token, used only by the preview-time connectivity test.
-func (o SpaceRepositoryOutput) StoredCredentialToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SpaceRepository) pulumi.StringPtrOutput { return v.StoredCredentialToken }).(pulumi.StringPtrOutput)
 }
 
 // How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque.

@@ -377,17 +377,10 @@ class SpaceRepository(pulumi.CustomResource):
             __props__.__dict__["sync_timeout_seconds"] = sync_timeout_seconds
             __props__.__dict__["token"] = None if token is None else pulumi.Output.secret(token)
             __props__.__dict__["use_all_agents"] = use_all_agents
-            __props__.__dict__["provider_base_url"] = None
-            __props__.__dict__["provider_id"] = None
-            __props__.__dict__["provider_token"] = None
             __props__.__dict__["status"] = None
-            __props__.__dict__["stored_credential_gitlab_url"] = None
-            __props__.__dict__["stored_credential_name"] = None
-            __props__.__dict__["stored_credential_space"] = None
-            __props__.__dict__["stored_credential_token"] = None
         alias_opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="pulumi-nodejs:dynamic/torque:SpaceRepository")])
         opts = pulumi.ResourceOptions.merge(opts, alias_opts)
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["providerToken", "storedCredentialToken", "token"])
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["token"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["branch", "eacAutoRegistration", "repositoryName", "repositoryUrl", "space"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
@@ -419,17 +412,10 @@ class SpaceRepository(pulumi.CustomResource):
         __props__.__dict__["eac_auto_registration"] = None
         __props__.__dict__["gitlab_ca_bundle"] = None
         __props__.__dict__["preflight"] = None
-        __props__.__dict__["provider_base_url"] = None
-        __props__.__dict__["provider_id"] = None
-        __props__.__dict__["provider_token"] = None
         __props__.__dict__["repository_name"] = None
         __props__.__dict__["repository_url"] = None
         __props__.__dict__["space"] = None
         __props__.__dict__["status"] = None
-        __props__.__dict__["stored_credential_gitlab_url"] = None
-        __props__.__dict__["stored_credential_name"] = None
-        __props__.__dict__["stored_credential_space"] = None
-        __props__.__dict__["stored_credential_token"] = None
         __props__.__dict__["sync_timeout_seconds"] = None
         __props__.__dict__["token"] = None
         __props__.__dict__["use_all_agents"] = None
@@ -490,30 +476,6 @@ class SpaceRepository(pulumi.CustomResource):
         return pulumi.get(self, "preflight")
 
     @_builtins.property
-    @pulumi.getter(name="providerBaseUrl")
-    def provider_base_url(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `repositoryProvider`: its baseUrl, to check at preview that the repository lies under it.
-        """
-        return pulumi.get(self, "provider_base_url")
-
-    @_builtins.property
-    @pulumi.getter(name="providerId")
-    def provider_id(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `repositoryProvider`: the torque.RepositoryProvider whose base URL covers the repository.
-        """
-        return pulumi.get(self, "provider_id")
-
-    @_builtins.property
-    @pulumi.getter(name="providerToken")
-    def provider_token(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `repositoryProvider`: its GitLab token, used only by the preview-time connectivity test.
-        """
-        return pulumi.get(self, "provider_token")
-
-    @_builtins.property
     @pulumi.getter(name="repositoryName")
     def repository_name(self) -> pulumi.Output[_builtins.str]:
         """
@@ -544,38 +506,6 @@ class SpaceRepository(pulumi.CustomResource):
         Sync status in Torque: Syncing while it syncs, then Connected, or another status Torque reports (such as Error).
         """
         return pulumi.get(self, "status")
-
-    @_builtins.property
-    @pulumi.getter(name="storedCredentialGitlabUrl")
-    def stored_credential_gitlab_url(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `credential`: its gitlabUrl, to check at preview that the repository lies under it.
-        """
-        return pulumi.get(self, "stored_credential_gitlab_url")
-
-    @_builtins.property
-    @pulumi.getter(name="storedCredentialName")
-    def stored_credential_name(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `credential`: the torque.GitCredential's name, sent as credentialName.
-        """
-        return pulumi.get(self, "stored_credential_name")
-
-    @_builtins.property
-    @pulumi.getter(name="storedCredentialSpace")
-    def stored_credential_space(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `credential`: its space, which must be the repository's.
-        """
-        return pulumi.get(self, "stored_credential_space")
-
-    @_builtins.property
-    @pulumi.getter(name="storedCredentialToken")
-    def stored_credential_token(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Set by `credential`: its GitLab token, used only by the preview-time connectivity test.
-        """
-        return pulumi.get(self, "stored_credential_token")
 
     @_builtins.property
     @pulumi.getter(name="syncTimeoutSeconds")
