@@ -221,7 +221,7 @@ export class EnosClient {
     const answer = parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
     // A business failure keeps its code whatever the status; a success is only one under a 2xx status.
     if (answer.code === 0 && (res.status < 200 || res.status > 299)) {
-      throw new ProviderError(`EnOS answered ${res.status} to ${call} with a success envelope (code 0), which is no success; check enos:apiGateway and enos:servicePath (now ${this.settings.servicePath}).`, { ambiguous: action === "create" });
+      throw new ProviderError(`EnOS answered ${res.status} to ${call} with a success envelope (code 0), which is no success; check ${this.settings.names.name("enosApiGateway")} and ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}).`, { ambiguous: action === "create" });
     }
     return answer;
   }

@@ -1,3 +1,4 @@
+import { stackConfigContext } from "../core/context";
 import { startTorque, SUCCESS_STATUSES, type TorqueServer, type Write } from "../../test/sandbox";
 import { credentialBody, TorqueClient } from "./client";
 
@@ -17,7 +18,7 @@ beforeEach(async () => {
   torque = await startTorque();
   torque.addApiToken(TOKEN, { admin: true });
   torque.addSpace(SPACE, { agents: ["agent"], credentials: ["stored"] });
-  client = new TorqueClient({ url: torque.url, token: TOKEN, transport: {}, onboardingTimeoutMs: 10_000 });
+  client = new TorqueClient({ url: torque.url, token: TOKEN, transport: {}, onboardingTimeoutMs: 10_000, names: stackConfigContext({ get: () => undefined }) });
 });
 afterEach(() => torque.close());
 
