@@ -1,6 +1,6 @@
 /**
  * The end-to-end tier (`npm run test:e2e`): the packed package in fresh Pulumi projects under
- * the real `pulumi` CLI, against the sandbox servers. See README "Testing".
+ * the real `pulumi` CLI, against the sandbox servers. See CONTRIBUTING.md.
  */
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
-import { readmePath, renderReadme } from "../scripts/docs";
 import { buildSchema, renderSchema, runtimeType, schemaPath, specs, schemaToken } from "../scripts/schema";
 
 type Json = Record<string, any>;
@@ -75,13 +74,7 @@ describe("schema.json", () => {
   });
 });
 
-describe("README.md", () => {
-  test("its resource reference is generated from the specs: not stale (run npm run docs)", () => {
-    const readme = fs.readFileSync(readmePath, "utf8");
-    expect(readme).toBe(renderReadme(readme));
-    expect(readme).toContain("### torque.SpaceRepository");
-  });
-
+describe("the provider's settings and the resources' names", () => {
   test("the provider and stack config take every setting, the credentials secret", () => {
     const names = ["torqueUrl", "torqueToken", "enosApiGateway", "enosOrgId", "enosAppKey", "enosAppSecret", "torqueCaBundle", "gitlabTimeoutSeconds"];
     for (const name of names) {

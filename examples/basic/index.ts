@@ -26,7 +26,7 @@ const infra = new torque.SpaceRepository("infra", {
   repositoryName: "infra",
   repositoryUrl: `${gitlabUrl}platform/infra`,
   branch: "main",
-  provider: gitlab,
+  repositoryProvider: gitlab,
 });
 
 // A token stored in the space's credential store: repositories use it by name, and rotating it updates it in place.

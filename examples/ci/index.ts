@@ -26,7 +26,7 @@ const infra = new torque.SpaceRepository("infra", {
   space,
   repositoryName: "infra",
   repositoryUrl: `${gitlabUrl}platform/infra`,
-  provider: gitlab,
+  repositoryProvider: gitlab,
 });
 
 // With a token of its own.

@@ -32,6 +32,6 @@ export const spaceRepositories = sources
       space: s.space!,
       repositoryName,
       repositoryUrl: `${gitlabUrl}${s.project}`,
-      provider: gitlab,
+      repositoryProvider: gitlab,
     }).status;
   });

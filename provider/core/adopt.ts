@@ -17,8 +17,8 @@ type Props = Record<string, unknown>;
  * Takes the import id out of the program's inputs. It only means something for a resource
  * not yet in state (as the engine ignores `import` for one it manages): a replacement must
  * register a new object, not adopt the old one again. The engine checks a replacement's
- * inputs without its old ones, so `held` names the import ids of resources the stack holds
- * (seen in their old inputs in this run).
+ * inputs again without its old ones, so `held` names the import ids of resources the stack
+ * holds (checked with their old inputs earlier in this run).
  */
 export function takeImportId(olds: Props | undefined, news: Props, held: ReadonlySet<string>): { news: Props; importId?: string; failure?: CheckFailure } {
   const { [IMPORT_ID]: importId, ...rest } = news;

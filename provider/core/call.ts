@@ -27,8 +27,8 @@ export function currentCall(): Call {
 }
 
 /** Why the operation must stop now (cancelled, or past its timeout), or undefined. */
-export function stopReason(): string | undefined {
-  const { cancelled, deadline, timeoutSeconds } = currentCall();
+export function stopReason(call = currentCall()): string | undefined {
+  const { cancelled, deadline, timeoutSeconds } = call;
   if (cancelled?.aborted) return "the operation was cancelled (Ctrl-C)";
   if (deadline !== undefined && Date.now() >= deadline) return `the operation reached its timeout of ${timeoutSeconds} s (customTimeouts)`;
   return undefined;
@@ -48,9 +48,11 @@ export class Stopped extends ProviderError {}
  * operation or its timeout passes; `what` names what was being waited for.
  */
 export function pause(ms: number, what: string): Promise<void> {
-  const stopped = () => new Stopped(`${stopReason()} while ${what}.`);
-  if (stopReason()) return Promise.reject(stopped());
-  const { cancelled } = currentCall();
+  // Read now: the abort event fires in the context of the Cancel request, not of this one.
+  const call = currentCall();
+  const stopped = () => new Stopped(`${stopReason(call) ?? "the operation was cancelled (Ctrl-C)"} while ${what}.`);
+  if (stopReason(call)) return Promise.reject(stopped());
+  const { cancelled } = call;
   const left = timeLeftMs();
   return new Promise((resolve, reject) => {
     const finish = (error?: Error) => {

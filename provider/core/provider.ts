@@ -67,7 +67,7 @@ export interface Operations {
   spec: ResourceSpec;
   check(ctx: Context, olds: Props, news: Props): Result<{ inputs: Props; failures: CheckFailure[] }>;
   /** `olds`: the old state, with the old inputs over it where the engine sends them (the plugin). `held`: the resource the diff is about. */
-  diff(olds: Props, news: Props, held?: { id: string; holder: string }): Diff;
+  diff(ctx: Context, olds: Props, news: Props, held?: { id: string; holder: string }): Diff;
   create(ctx: Context, inputs: Props, holder?: string): Result<{ id: string; outs: Props }>;
   /** `importing`: the engine's import, which knows nothing but the id. */
   read(ctx: Context, old: Existing, importing?: boolean): Result<{ id: string; props: Props; inputs?: Props }>;
@@ -106,10 +106,11 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     property: key,
     reason: `${key}: no API returns a registration's ${key}, so an import cannot fill it in; give it in the program (the registration keeps the ${key} it has until the program changes it).`,
   });
-  const holders = new Holders();
-  // Import ids of resources the stack already holds (their old inputs carry one): a replacement
-  // of such a resource registers a new object; it never adopts the one it replaces.
-  const importedHere = new Set<string>();
+  // What this provider instance has seen of the stack in this run (see Holders). Import ids of
+  // resources the stack already holds (their old inputs carry one): a replacement of such a
+  // resource registers a new object; it never adopts the one it replaces.
+  const holders = (ctx: Context) => ctx.once(`holders:${spec.token}`, () => new Holders());
+  const importedHere = (ctx: Context) => ctx.once(`imported:${spec.token}`, () => new Set<string>());
   /** The configuration's account, after checking that the state (if it records one) was made there. */
   const account = (ctx: Context, old: Existing) => {
     const current = hooks.account(ctx);
@@ -123,8 +124,9 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     async check(ctx, olds, given) {
       for (const key of spec.secrets) rememberSecret(given[key]);
       try {
-        if (typeof olds?.[IMPORT_ID] === "string") importedHere.add(olds[IMPORT_ID]);
-        const { news, importId, failure } = takeImportId(olds, given, importedHere);
+        // A resource in state whose program carries an import id: the stack holds that object.
+        if (olds && Object.keys(olds).length > 0 && typeof given[IMPORT_ID] === "string") importedHere(ctx).add(given[IMPORT_ID]);
+        const { news, importId, failure } = takeImportId(olds, given, importedHere(ctx));
         const { inputs, failures: invalid } = parseInputs(spec, news);
         const failures = invalid.map((f) => (unreadSecret(f.property, olds, news) ? afterImport(f.property) : f));
         if (failure) failures.push(failure);
@@ -145,9 +147,6 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
               failures.push({ property: "import", reason: asProviderError(err, described("import")).message });
             }
           }
-        } else if (typeof given[IMPORT_ID] === "string") {
-          // Kept in state while the program keeps the option, so that a later replacement knows it holds that object.
-          inputs[IMPORT_ID] = given[IMPORT_ID];
         }
         return { inputs: toWire(inputs), failures: failures.map((f) => ({ property: f.property, reason: safeText(f.reason) })) };
       } catch (err) {
@@ -155,8 +154,8 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       }
     },
 
-    diff(olds, news, held) {
-      if (held) holders.hold(held.id, held.holder);
+    diff(ctx, olds, news, held) {
+      if (held) holders(ctx).hold(held.id, held.holder);
       const changed = remoteKeys.filter((k) => containsUnknown(news[k]) || (!unread(k, olds[k]) && comparable(k, olds[k]) !== comparable(k, news[k])));
       const replaces = changed.filter((k) => (spec.replaceOnChanges as string[]).includes(k));
       const keepsUniqueValue = uniqueKeys.length > 0 && uniqueKeys.every((k) => unread(k, olds[k]) || comparable(k, olds[k]) === comparable(k, news[k]));
@@ -170,11 +169,11 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         const registeredIn = hooks.account(ctx);
         if (typeof importId === "string") {
           const adopted = await adopt(ctx, importId, declared);
-          holders.hold(importId, holder);
+          holders(ctx).hold(importId, holder);
           return { id: importId, outs: toWire({ ...local(declared), ...adopted, [ACCOUNT]: registeredIn }) };
         }
         const { id, outs } = await hooks.create(ctx, declared as I);
-        if (holder) holders.hold(id, holder);
+        if (holder) holders(ctx).hold(id, holder);
         return { id, outs: toWire({ ...local(inputs), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
         throw keptInState(err, inputs, described("create"));
@@ -188,7 +187,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         const known = withoutProvider(old.state) as Partial<O>;
         const outs = importing ? await (hooks.readOne ?? hooks.read)(ctx, id, known) : ((await hooks.read(ctx, id, known)) ?? (await hooks.readOne?.(ctx, id, known)));
         if (!outs) return { id: "", props: {} };
-        if (importing || old.holder) holders.hold(id, old.holder);
+        if (importing || old.holder) holders(ctx).hold(id, old.holder);
         const state = toWire({ ...local(old.state), ...outs, [ACCOUNT]: registeredIn }) as Props;
         if (importing) {
           for (const key of spec.secrets) if (remoteKeys.includes(key) && !state[key]) state[key] = "";
@@ -206,9 +205,8 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
       try {
         const registeredIn = account(ctx, old);
         const state = withoutProvider(old.state) as O;
-        const { [IMPORT_ID]: _recorded, ...declared } = withoutProvider(news);
-        const outs = await hooks.update(ctx, old.id, state, declared as I, withoutProvider(old.inputs ?? old.state) as Partial<I>);
-        if (old.holder) holders.hold(old.id, old.holder);
+        const outs = await hooks.update(ctx, old.id, state, withoutProvider(news) as I, withoutProvider(old.inputs ?? old.state) as Partial<I>);
+        if (old.holder) holders(ctx).hold(old.id, old.holder);
         return { outs: toWire({ ...local(news), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
         throw keptInState(err, news, described("update"));
@@ -217,7 +215,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
 
     async delete(ctx, old) {
       try {
-        if (holders.heldByAnother(old.id, old.holder)) {
+        if (holders(ctx).heldByAnother(old.id, old.holder)) {
           warnOnce(
             `kept:${old.id}`,
             `${spec.token} ${old.id} was not deleted: in this run another resource of the stack took it over (an import option left in the program, through a rename or a replacement), and holds it now; remove the import option from the program.`,
@@ -257,7 +255,7 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
     },
     check: (olds, news) => ops.check(ctx, olds, news),
     async diff(_id, olds, news) {
-      const { changes, replaces, deleteBeforeReplace } = ops.diff(olds, news);
+      const { changes, replaces, deleteBeforeReplace } = ops.diff(ctx, olds, news);
       return { changes, replaces, deleteBeforeReplace };
     },
     create: (inputs) => ops.create(ctx, inputs),

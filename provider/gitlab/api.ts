@@ -13,13 +13,18 @@ export interface TokenInfo {
   /** "YYYY-MM-DD" or null when the token never expires. */
   expiresAt: string | null;
   active: boolean;
+  /**
+   * Set when GitLab is older than 15.5, which has no /personal_access_tokens/self: its version.
+   * GET /user proved the token valid; scopes and expiry are unknown.
+   */
+  olderGitLab?: string;
 }
 
 export interface ProjectInfo {
   archived: boolean;
 }
 
-/** The two GitLab calls the connectivity test needs, through gitbeaker. */
+/** The GitLab calls the connectivity test needs, through gitbeaker. */
 export class GitLabApi {
   private readonly options: { host: string; token: string; requesterFn: ReturnType<typeof requesterFor> };
 
@@ -35,6 +40,18 @@ export class GitLabApi {
       expiresAt: typeof body.expires_at === "string" ? body.expires_at : null,
       active: body.active !== false && body.revoked !== true,
     };
+  }
+
+  /** GET /version (every GitLab has it; /metadata only from 15.2 on). */
+  async version(): Promise<string> {
+    const { body } = (await new (gitbeaker().Metadata)(this.options).requester.get("version", {})) as { body: Record<string, unknown> };
+    return String(body?.version ?? "");
+  }
+
+  /** GET /user: whether the token's user is active. */
+  async userActive(): Promise<boolean> {
+    const body = (await new (gitbeaker().Users)(this.options).showCurrentUser()) as unknown as Record<string, unknown>;
+    return body.state === undefined || body.state === "active";
   }
 
   async project(path: string): Promise<ProjectInfo> {

@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import * as semver from "semver";
 import { Context, transportSettings } from "../core/context";
 import type { CheckFailure } from "../core/spec";
 import { warnOnce } from "../core/log";
@@ -87,7 +88,7 @@ export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<Pre
   let firstNotGitLab: string | undefined;
   let root = check.roots[0];
   for (root of check.roots) {
-    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.transport.caBundle), () => answerOf(new GitLabApi(root, check.token, check.transport).tokenSelf()));
+    const answer = await memo(tokenChecks, cacheKey(root, check.token, check.transport.caBundle), () => askToken(new GitLabApi(root, check.token, check.transport)));
     outcome = judgeTokenAnswer(answer, root, check);
     if (!("notGitLab" in outcome)) break;
     firstNotGitLab ??= outcome.notGitLab;
@@ -109,6 +110,28 @@ export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<Pre
   return result;
 }
 
+/** The first version with /personal_access_tokens/self. */
+const TOKEN_SELF_SINCE = "15.5.0";
+
+/**
+ * The token as GitLab describes it. A GitLab older than 15.5 has no /personal_access_tokens/self
+ * (a JSON 404): there /version names the version and /user proves the token works; its scopes
+ * and expiry stay unknown. A 404 from a GitLab that is not older stays the URL's fault.
+ */
+async function askToken(api: GitLabApi): Promise<Answer<TokenInfo>> {
+  const self = await answerOf(api.tokenSelf());
+  if (!(self instanceof GitLabResponseError && self.status === 404 && self.isJson)) return self;
+  const version = await answerOf(api.version());
+  // No /version either: the URL's fault (the first 404). A refusal (401, 403) or a failure there is judged as such.
+  if (version instanceof GitLabResponseError && (version.status === 404 || !version.isJson)) return self;
+  if (typeof version !== "string") return version;
+  const parsed = semver.coerce(version);
+  if (!parsed || !semver.lt(parsed, TOKEN_SELF_SINCE)) return self;
+  const active = await answerOf(api.userActive());
+  if (typeof active !== "boolean") return active;
+  return { scopes: [], expiresAt: null, active, olderGitLab: version };
+}
+
 function judgeTokenAnswer(answer: Answer<TokenInfo>, root: string, check: GitLabCheck): TokenOutcome {
   const host = new URL(root).host;
   if (answer instanceof TransportError) return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: ${answer.message}` } };
@@ -128,11 +151,14 @@ function judgeTokenAnswer(answer: Answer<TokenInfo>, root: string, check: GitLab
   if (err.status === 401) {
     return { failure: { property: "token", reason: `token is invalid, expired or revoked (GitLab at ${host} answered 401); create a new access token with ${scopes} and set it.` } };
   }
+  if (err.status === 403) {
+    return { failure: { property: "token", reason: `token may not call GET ${err.path} (GitLab at ${host} answered 403${suffix(err.gitlabMessage)}); create an access token with ${scopes} and set it.` } };
+  }
   if (err.status === 400) {
     return { failure: { property: "token", reason: `token is not a personal, project or group access token (GitLab at ${host} answered 400, as it does for OAuth tokens); create an access token with ${scopes}.` } };
   }
   if (err.status === 404) {
-    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${root} has no /personal_access_tokens/self (404): the URL is wrong or GitLab is older than 15.5; check the URL, or set preflight to "off" for an old GitLab.` } };
+    return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${root} has no /personal_access_tokens/self (404), and its /version names no GitLab older than 15.5 (which would lack it): the URL is wrong; check it and its relative URL root, if any.` } };
   }
   return { failure: { property: check.rootProperty, reason: `${check.rootProperty}: GitLab at ${host} answered ${err.status} to GET ${err.path}${suffix(err.gitlabMessage)}; check the server and try again.` } };
 }
@@ -140,6 +166,13 @@ function judgeTokenAnswer(answer: Answer<TokenInfo>, root: string, check: GitLab
 function judgeToken(info: TokenInfo, target: Target, host: string): PreflightResult {
   const failures: CheckFailure[] = [];
   const warnings: string[] = [];
+  if (info.olderGitLab !== undefined) {
+    if (!info.active) failures.push({ property: "token", reason: `token belongs to a user who is not active on GitLab at ${host}; create an access token of an active user with ${describeScopes(target)} and set it.` });
+    warnings.push(
+      `GitLab at ${host} is version ${info.olderGitLab}, older than 15.5, which has no /personal_access_tokens/self: the token's scopes (${describeScopes(target)} needed) and its expiry could not be checked; GET /user proved the token valid, and each project is still checked. Check the scopes and expiry in GitLab (User settings > Access tokens).`,
+    );
+    return { failures, warnings };
+  }
   const missing = requiredScopes[target].filter((group) => !group.some((s) => info.scopes.includes(s)));
   if (missing.length > 0) {
     const names = missing.map((g) => g.join(" or ")).join(", ");

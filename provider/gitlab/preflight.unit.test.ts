@@ -244,10 +244,11 @@ describe("server URL", () => {
     expect(result.failures).toEqual([{ property: "baseUrl", reason: expect.stringMatching(/^baseUrl: GitLab at 127\.0\.0\.1:\d+ answered 502 to GET \/api\/v4\/personal_access_tokens\/self: the server or a proxy in front of it is failing; try again later\.$/) }]);
   });
 
-  test("a JSON 404 at the token endpoint (GitLab older than 15.5) blames the URL and offers preflight off", async () => {
+  test("a JSON 404 at the token endpoint of a GitLab 15.5 or later (its /version says so) blames the URL", async () => {
     gl.faults.add({ kind: "status", status: 404, path: "/personal_access_tokens/self", times: 1 });
     const result = await run(torqueCheck(gl.url, token(), []));
-    expect(result.failures).toEqual([{ property: "baseUrl", reason: expect.stringContaining("older than 15.5") }]);
+    expect(result.failures).toEqual([{ property: "baseUrl", reason: expect.stringMatching(/^baseUrl: GitLab at http:\/\/127\.0\.0\.1:\d+ has no \/personal_access_tokens\/self \(404\), and its \/version names no GitLab older than 15\.5 \(which would lack it\): the URL is wrong; check it and its relative URL root, if any\.$/) }]);
+    expect(gl.requests.map((r) => r.path)).toEqual(["/api/v4/personal_access_tokens/self", "/api/v4/version"]);
   });
 
   test("connection refused: failure on the root property naming host and cause", async () => {
@@ -370,5 +371,58 @@ describe("the caches answer only what they were asked", () => {
     await run(torqueCheck(gl.url, unknown, []));
     await run(torqueCheck(gl.url, unknown, []));
     expect(tokenRequests()).toBe(1);
+  });
+});
+
+describe("a self-managed GitLab older than 15.5 (no /personal_access_tokens/self)", () => {
+  let old: GitLabServer;
+  beforeAll(async () => {
+    old = await startGitLab({ version: "15.4.2-ee" });
+  });
+  afterAll(() => old?.close());
+  beforeEach(() => old.resetLog());
+
+  const unchecked = (host: string, scopes: string) =>
+    `GitLab at ${host} is version 15.4.2-ee, older than 15.5, which has no /personal_access_tokens/self: the token's scopes (scopes ${scopes} needed) and its expiry could not be checked; GET /user proved the token valid, and each project is still checked. Check the scopes and expiry in GitLab (User settings > Access tokens).`;
+
+  test("/version and /user prove the token, /projects/:id each project; one warning says what could not be checked and why", async () => {
+    const t = token({ expiresAt: day(3) }, old);
+    const p = project({}, old);
+    const result = await run(torqueCheck(old.url, t, [`${old.url}/${p}`]));
+    const host = new URL(old.url).host;
+    expect(result).toEqual({ failures: [], warnings: [unchecked(host, "read_api, read_repository")], root: old.url });
+    expect(old.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+      "/api/v4/personal_access_tokens/self 404",
+      "/api/v4/version 200",
+      "/api/v4/user 200",
+      `/api/v4/projects/${encodeURIComponent(p)} 200`,
+    ]);
+    // The answer is cached per root and token like any other: a second resource asks nothing about the token.
+    await run(torqueCheck(old.url, t, [`${old.url}/${p}`], false));
+    expect(old.requests).toHaveLength(4);
+  });
+
+  test("strict still fails what can be checked: a refused token, a missing project, a token that may not read projects", async () => {
+    const refused = await run(enosCheck(`${old.url}/${project({}, old)}`, "glpat-not-a-token-0000"));
+    expect(refused.failures).toEqual([{ property: "token", reason: expect.stringMatching(/^token is invalid, expired or revoked \(GitLab at 127\.0\.0\.1:\d+ answered 401\)/) }]);
+
+    const missing = await run(torqueCheck(old.url, token({}, old), [`${old.url}/nobody/missing`]));
+    expect(missing.failures).toEqual([{ property: "repos[0]", reason: expect.stringContaining("project nobody/missing is missing on") }]);
+    expect(missing.warnings).toHaveLength(1);
+
+    const readUserOnly = await run(torqueCheck(old.url, token({ scopes: ["read_user", "read_repository"] }, old), [`${old.url}/${project({}, old)}`]));
+    expect(readUserOnly.failures).toEqual([{ property: "token", reason: expect.stringContaining("token may not read project") }]);
+
+    const noApi = await run(torqueCheck(old.url, token({ scopes: ["read_repository"] }, old), []));
+    expect(noApi.failures).toEqual([{ property: "token", reason: expect.stringMatching(/^token may not call GET \/api\/v4\/version \(GitLab at 127\.0\.0\.1:\d+ answered 403 "The request requires higher privileges than provided by the access token\."\); create an access token with scopes read_api, read_repository and set it\.$/) }]);
+  });
+
+  test("a network failure while asking /version is the network's failure, not the URL's, and is not cached", async () => {
+    const t = token({}, old);
+    old.faults.add({ kind: "reset", path: "/version" });
+    const failed = await run(torqueCheck(old.url, t, []));
+    expect(failed.failures).toEqual([{ property: "baseUrl", reason: expect.not.stringContaining("URL is wrong") }]);
+    old.faults.clear();
+    expect((await run(torqueCheck(old.url, t, []))).failures).toEqual([]);
   });
 });

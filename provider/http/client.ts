@@ -26,7 +26,7 @@ const USER_AGENT = "pulumi-gitlab-sources";
  * the request machinery in front of it (a merge of defaults into every config, option
  * validation, interceptors, data transforms, headers rebuilt twice) did nothing this client
  * uses and cost about 70 µs of CPU and 16 KB per request, which a large stack pays thousands
- * of times in one provider process (see "Performance" in the README).
+ * of times in one provider process (see bench/README.md).
  */
 const send = getAdapter("http");
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -170,7 +170,7 @@ export function resourceProviderService(version: string, schema: string, attach:
         const ops = kindOf(req.getType());
         const olds = { ...fromStruct(req.getOlds()), ...fromStruct(req.getOldInputs()) };
         const news = fromStruct(req.getNews());
-        const { changes, replaces, deleteBeforeReplace, changed } = ops.diff(olds, news, { id: req.getId(), holder: req.getUrn() });
+        const { changes, replaces, deleteBeforeReplace, changed } = ops.diff(ctx, olds, news, { id: req.getId(), holder: req.getUrn() });
         const response = new provproto.DiffResponse()
           .setChanges(changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
           .setReplacesList(replaces)

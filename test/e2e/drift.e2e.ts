@@ -16,10 +16,10 @@ let ciVariables: Record<string, string>;
 
 beforeAll(async () => {
   project = await Project.example("ci");
-  const provider = fx.providerConfig();
+  const provider = fx.packageConfig();
   const program = fx.programConfig();
   await project.init({ ...provider.plain, ...program.plain }, program.secret);
-  ciVariables = { TORQUE_TOKEN: provider.secret["torque:token"], ENOS_APP_SECRET: provider.secret["enos:appSecret"] };
+  ciVariables = { TORQUE_TOKEN: provider.secret["gitlab-sources:torqueToken"], ENOS_APP_SECRET: provider.secret["gitlab-sources:enosAppSecret"] };
   await project.ok("up --yes", ciVariables);
 });
 

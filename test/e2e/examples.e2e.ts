@@ -43,7 +43,7 @@ const RUNS: Record<string, ExampleRun> = {
 };
 
 /** The examples in other languages, and the test file that runs each under the real CLI with the plugin. */
-const ELSEWHERE: Record<string, string> = { yaml: "plugin.e2e.ts", python: "languages.e2e.ts", go: "languages.e2e.ts" };
+const ELSEWHERE: Record<string, string> = { yaml: "yaml.e2e.ts", "yaml-accounts": "plugin.e2e.ts", python: "languages.e2e.ts", go: "languages.e2e.ts" };
 
 const projects = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, "Pulumi.yaml")));
 /** The Node.js examples (a package.json): this file runs them. */
@@ -78,7 +78,7 @@ describe.each(examples)("examples/%s", (name) => {
   test("installs, previews, deploys, stays clean, refreshes and destroys under the real CLI", async () => {
     const run = RUNS[name];
     const project = await Project.example(name);
-    const provider = fx.providerConfig();
+    const provider = fx.packageConfig();
     const program = fx.programConfig();
     const extra = run.config(fx);
     await project.init({ ...provider.plain, ...program.plain, ...extra.plain }, { ...provider.secret, ...program.secret });

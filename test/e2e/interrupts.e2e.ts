@@ -7,7 +7,7 @@ import { clearRegistrations, useE2eSandbox } from "./sandbox";
  * `pulumi up` of 31 resources with `--parallel 4`, interrupted: Ctrl-C, then `up` converges;
  * SIGKILL of the CLI (a cancelled CI job, an OOM kill), then `pulumi cancel`, `pulumi refresh`
  * and `pulumi up` converge with nothing registered twice. What the provider adopts by itself
- * and what it asks the user to import is README "Recovering a killed run".
+ * and what it asks the user to import is docs/guides/recovering-a-killed-run.md.
  */
 const fx = useE2eSandbox();
 const COUNT = 15; // data sources and space repositories, plus the repository provider
@@ -117,19 +117,21 @@ test("SIGKILL of the CLI in the middle of up: cancel, refresh --clear-pending-cr
   expectSuccess(await project.run("refresh --clear-pending-creates --yes"));
   expect((await project.exportState()).deployment.pending_operations ?? []).toEqual([]);
 
-  // What the provider proves its own it adopts; for the rest its error names the id to import.
-  // The engine stops at the first failed create, so the advice may come one resource per up.
+  // The provider never takes over a name that was taken before its create (it cannot tell the
+  // dead run's object from another resource's): for each, its error names the id to import.
+  // The engine stops at the first failed create, so the advice may come a few resources per up.
   const advice: Record<string, string> = {};
   for (let attempt = 0; ; attempt++) {
     const up = await project.run("up --yes --parallel 4");
     if (up.code === 0) break;
     const more = importAdvice(up);
-    expect({ attempt, advised: Object.keys(more), output: up.output }).toEqual({ attempt, advised: expect.arrayContaining([expect.stringMatching(/^(gitlab|svc-\d+-repo)$/)]), output: up.output });
-    for (const name of Object.keys(more)) expect(pendingTorque).toContain(name); // only Torque creates of the dead run
-    expect(attempt).toBeLessThan(pendingTorque.length);
+    expect({ attempt, advised: Object.keys(more).length > 0, output: up.output }).toEqual({ attempt, advised: true, output: up.output });
+    for (const name of Object.keys(more)) expect(pending).toContain(name); // only creates of the dead run
+    expect(attempt).toBeLessThan(pending.length);
     Object.assign(advice, more);
     await project.setConfig({ imports: JSON.stringify(advice) });
   }
+  expect(Object.keys(advice).length).toBeGreaterThanOrEqual(3); // two EnOS creates and a Torque one, at least, were held
   await converged(project);
   for (const [name, id] of Object.entries(advice)) expect((await project.resources()).get(name)?.id).toBe(id);
   expect((await project.exportState()).deployment.pending_operations ?? []).toEqual([]);

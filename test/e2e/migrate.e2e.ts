@@ -2,8 +2,8 @@ import { Project } from "./cli";
 import { useE2eSandbox, writes, resetLogs } from "./sandbox";
 
 /**
- * A stack made with the dynamic classes moves to the plugin as README "Moving a stack to the
- * plugin" says, under the real CLI: the config under the package's names, the plugin installed,
+ * A stack made with the dynamic classes moves to the plugin as docs/guides/migrate-to-plugin.md
+ * says, under the real CLI: the config under the package's names, the plugin installed,
  * the plugin classes in the program. Every registration keeps its id; nothing is created,
  * deleted or written; afterwards the state holds no serialized code and ends clean. Then the
  * plugin classes with an explicit provider.

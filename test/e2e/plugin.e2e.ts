@@ -7,7 +7,7 @@ import { resetLogs, useE2eSandbox, writes } from "./sandbox";
 
 /**
  * The provider plugin under the real CLI, installed from its release tarball as a user without
- * npm installs it, with examples/yaml: the default provider and two explicit ones, for two
+ * npm installs it, with examples/yaml-accounts: the default provider and two explicit ones, for two
  * Torque accounts and two EnOS organizations (two Torque and two EnOS servers with credentials
  * of their own: accountA and the default provider use the first, accountB the second; GitLab
  * is shared, as a company's GitLab is).
@@ -18,7 +18,7 @@ let project: Project;
 
 beforeAll(async () => {
   second = await secondAccount();
-  project = Project.copy(path.join(__dirname, "..", "..", "examples", "yaml"), "yaml");
+  project = Project.copy(path.join(__dirname, "..", "..", "examples", "yaml-accounts"), "yaml-accounts");
   await project.installPlugin();
   const defaults = providerSettings((name) => `gitlab-sources:${name}`, first());
   const a = providerSettings((name) => `accountA${name[0].toUpperCase()}${name.slice(1)}`, first());

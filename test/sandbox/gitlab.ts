@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import * as semver from "semver";
 import type { RateLimitFault, StatusFault } from "./faults";
 import {
   bearerToken,
@@ -51,6 +52,8 @@ export interface GitLabOptions {
   port?: number;
   /** Relative URL root such as "/gitlab"; default none. */
   root?: string;
+  /** The GitLab version it acts as; before 15.5 it has no /personal_access_tokens/self, before 15.2 no /metadata. Default 17.5.1. */
+  version?: string;
 }
 
 const GITLAB_VERSION = "17.5.1";
@@ -61,14 +64,9 @@ const NOT_FOUND_PAGE =
   "<!DOCTYPE html>\n<html><head><title>The page you're looking for could not be found (404)</title></head>" +
   "<body><h1>404</h1><p>The page could not be found or you don't have permission to view it.</p></body></html>\n";
 
-const VERSION = { version: GITLAB_VERSION, revision: "sandbox" };
-const METADATA = {
-  ...VERSION,
-  kas: { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null },
-  enterprise: false,
-};
-
 type Handler = (token: GitLabToken, params: string[]) => SandboxResponse;
+/** A route GitLab has from version `since` on. */
+type VersionedRoute = Route<Handler> & { since?: string };
 
 export class GitLabServer extends SandboxServer {
   private readonly tokens = new Map<string, GitLabToken>();
@@ -76,11 +74,11 @@ export class GitLabServer extends SandboxServer {
   private lastTokenId = 0;
   private lastProjectId = 0;
   private rateWindow = { start: 0, used: 0 };
-  private readonly routes: Route<Handler>[] = [
-    { method: "GET", pattern: /^\/personal_access_tokens\/self$/, handler: (token) => this.tokenSelf(token) },
+  private readonly routes: VersionedRoute[] = [
+    { method: "GET", pattern: /^\/personal_access_tokens\/self$/, handler: (token) => this.tokenSelf(token), since: "15.5" },
     { method: "GET", pattern: /^\/user$/, handler: (token) => this.withScope(token, USER_SCOPES, user(token)) },
-    { method: "GET", pattern: /^\/metadata$/, handler: (token) => this.withScope(token, USER_SCOPES, METADATA) },
-    { method: "GET", pattern: /^\/version$/, handler: (token) => this.withScope(token, USER_SCOPES, VERSION) },
+    { method: "GET", pattern: /^\/metadata$/, handler: (token) => this.withScope(token, USER_SCOPES, { ...this.versionBody(), kas: { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null }, enterprise: false }), since: "15.2" },
+    { method: "GET", pattern: /^\/version$/, handler: (token) => this.withScope(token, USER_SCOPES, this.versionBody()) },
     {
       method: "GET",
       pattern: /^\/projects\/([^/]+)$/,
@@ -88,7 +86,11 @@ export class GitLabServer extends SandboxServer {
     },
   ];
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    /** The GitLab version it acts as (see GitLabOptions.version). */
+    readonly version = GITLAB_VERSION,
+  ) {
     super();
   }
 
@@ -111,6 +113,14 @@ export class GitLabServer extends SandboxServer {
     };
     this.tokens.set(token.token, token);
     return token;
+  }
+
+  tokenList(): GitLabToken[] {
+    return [...this.tokens.values()].map((token) => ({ ...token }));
+  }
+
+  projectList(): GitLabProject[] {
+    return [...this.projects.values()].map((project) => ({ ...project }));
   }
 
   updateToken(token: string, patch: Partial<Omit<GitLabTokenSpec, "token">>): GitLabToken {
@@ -143,7 +153,8 @@ export class GitLabServer extends SandboxServer {
   protected handle(request: SandboxRequest): SandboxResponse {
     const apiPrefix = `${this.root}/api/v4`;
     if (!request.path.startsWith(`${apiPrefix}/`)) return textResponse(404, NOT_FOUND_PAGE, "text/html; charset=utf-8");
-    const route = matchRoute(this.routes, request.method, request.path.slice(apiPrefix.length));
+    const routes = this.routes.filter((candidate) => !candidate.since || !semver.lt(semver.coerce(this.version)!, semver.coerce(candidate.since)!));
+    const route = matchRoute(routes, request.method, request.path.slice(apiPrefix.length));
     if ("miss" in route) return this.json(route.miss, { error: `${route.miss} ${STATUS_CODES[route.miss]}` });
     const token = this.authenticate(request);
     if (!token) return this.json(401, { message: "401 Unauthorized" });
@@ -164,6 +175,10 @@ export class GitLabServer extends SandboxServer {
     if (!token || token.revoked || isExpired(token)) return undefined;
     token.lastUsedAt = new Date().toISOString();
     return token;
+  }
+
+  private versionBody(): object {
+    return { version: this.version, revision: "sandbox" };
   }
 
   private withScope(token: GitLabToken, accepted: string[], body: object): SandboxResponse {
@@ -233,7 +248,7 @@ export class GitLabServer extends SandboxServer {
 export async function startGitLab(options: GitLabOptions = {}): Promise<GitLabServer> {
   const root = (options.root ?? "").replace(/\/+$/, "");
   if (root && !root.startsWith("/")) throw new Error(`GitLab sandbox: root must start with "/": ${options.root}`);
-  return new GitLabServer(root).listen(options.port);
+  return new GitLabServer(root, options.version).listen(options.port);
 }
 
 function user(token: GitLabToken): object {

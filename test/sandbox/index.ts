@@ -1,6 +1,9 @@
 import { loopbackFetch } from "./enos-probe";
 import { startEnos, type EnosServer } from "./enos";
 import { startGitLab, type GitLabServer } from "./gitlab";
+import { enosPage } from "./pages/enos";
+import { gitlabPage } from "./pages/gitlab";
+import { torquePage } from "./pages/torque";
 import type { SandboxServer } from "./server";
 import { startTorque, type TorqueServer } from "./torque";
 
@@ -38,6 +41,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gitlab = await track(startGitLab({ port: ports.gitlab }));
     const torque = await track(startTorque({ port: ports.torque }));
     const enos = await track(startEnos({ port: ports.enos, gitlabFetch: loopbackFetch(gitlab.port) }));
+    gitlab.page = () => gitlabPage(gitlab);
+    torque.page = () => torquePage(torque);
+    enos.page = () => enosPage(enos);
     return { gitlab, torque, enos, close };
   } catch (error) {
     await close(); // a port was taken: release the ones already bound
@@ -56,20 +62,22 @@ export interface DemoValues {
   enosOrgId: string;
 }
 
+export const DEMO: DemoValues = {
+  gitlabToken: "glpat-sandbox-demo-token",
+  gitlabProjects: ["platform/infra", "platform/ml/models"],
+  torqueToken: "torque-sandbox-admin-token",
+  torqueSpace: "platform",
+  enosAppKey: "sandbox-app-key",
+  enosAppSecret: "sandbox-app-secret",
+  enosOrgId: "o-sandbox-org",
+};
+
 /** Seeds the data the demo program uses and returns what its configuration needs. */
 export function seedDemo({ gitlab, torque, enos }: Sandbox): DemoValues {
-  const demo: DemoValues = {
-    gitlabToken: "glpat-sandbox-demo-token",
-    gitlabProjects: ["platform/infra", "platform/ml/models"],
-    torqueToken: "torque-sandbox-admin-token",
-    torqueSpace: "platform",
-    enosAppKey: "sandbox-app-key",
-    enosAppSecret: "sandbox-app-secret",
-    enosOrgId: "o-sandbox-org",
-  };
-  const inOneYear = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const demo: DemoValues = { ...DEMO, gitlabProjects: [...DEMO.gitlabProjects] };
   const scopes = ["api", "read_user", "read_repository"];
-  gitlab.addToken({ token: demo.gitlabToken, name: "pulumi-demo", scopes, expiresAt: inOneYear, userId: 1 });
+  // Without an expiration date, as Torque asks: preview accepts it without a warning.
+  gitlab.addToken({ token: demo.gitlabToken, name: "pulumi-demo", scopes, expiresAt: null, userId: 1 });
   for (const path of demo.gitlabProjects) gitlab.addProject({ path, visibility: "private", members: [1] });
   torque.addApiToken(demo.torqueToken, { admin: true });
   torque.addSpace(demo.torqueSpace, { agents: ["sandbox-agent"], credentials: ["gitlab-demo-credential"] });

@@ -1,4 +1,7 @@
+import { parseArgs } from "node:util";
+import { configCommands, environmentCommands, sandboxConfig } from "./config";
 import { seedDemo, startSandbox } from "./index";
+import { syncSetting, SYNC_USAGE } from "./sync";
 
 function port(variable: string, fallback: number): number {
   const value = process.env[variable];
@@ -6,6 +9,8 @@ function port(variable: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { "torque-sync": { type: "string" } } });
+  const sync = syncSetting(values["torque-sync"]);
   const sandbox = await startSandbox({
     ports: {
       gitlab: port("SANDBOX_GITLAB_PORT", 18080),
@@ -14,21 +19,23 @@ async function main(): Promise<void> {
     },
   });
   const demo = seedDemo(sandbox);
-  const { gitlab, torque, enos } = sandbox;
+  if (sync) sandbox.torque.setSync(sync);
+  const config = sandboxConfig(sandbox, demo);
   console.log(
     [
-      `pulumi config set torque:url ${torque.url}`,
-      `pulumi config set --secret torque:token ${demo.torqueToken}`,
-      `pulumi config set enos:apiGateway ${enos.url}`,
-      `pulumi config set enos:orgId ${demo.enosOrgId}`,
-      `pulumi config set enos:appKey ${demo.enosAppKey}`,
-      `pulumi config set --secret enos:appSecret ${demo.enosAppSecret}`,
-      `pulumi config set gitlabUrl ${gitlab.url}/`,
-      `pulumi config set --secret gitlabToken ${demo.gitlabToken}`,
-      `pulumi config set torqueSpace ${demo.torqueSpace}`,
+      "# Stack config, in the project's folder after pulumi stack init (the plugin and dynamic mode read gitlab-sources:*):",
+      ...configCommands(config),
+      "# Or, in place of the gitlab-sources:* lines, the provider's environment variables:",
+      ...environmentCommands(config),
     ].join("\n"),
   );
-  console.error("Sandbox running; Ctrl-C stops it.");
+  console.error(
+    [
+      "",
+      `Sandbox running; what gets registered shows in a browser at Torque ${sandbox.torque.url}/, EnOS ${sandbox.enos.url}/, GitLab ${sandbox.gitlab.url}/.`,
+      `Torque's sync: ${sync ? values["torque-sync"] : "immediate"} (${SYNC_USAGE}). Ctrl-C stops it.`,
+    ].join("\n"),
+  );
   const stop = (): void => {
     sandbox.close().then(
       () => process.exit(0),
@@ -43,6 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

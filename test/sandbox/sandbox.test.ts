@@ -14,12 +14,12 @@ describe("startSandbox and seedDemo", () => {
   });
   afterAll(() => sandbox.close());
 
-  it("seeds a GitLab token with the scopes EnOS needs and projects it can see", async () => {
+  it("seeds a GitLab token with the scopes EnOS needs, that never expires, and projects it can see", async () => {
     const self = await call(`${sandbox.gitlab.url}/api/v4/personal_access_tokens/self`, {
       headers: { "PRIVATE-TOKEN": demo.gitlabToken },
     });
     const scopes = ["api", "read_user", "read_repository"];
-    expect(self.json).toMatchObject({ scopes, expires_at: expect.any(String) });
+    expect(self.json).toMatchObject({ scopes, expires_at: null }); // Torque asks for a token without an expiration date
     for (const project of demo.gitlabProjects) {
       const answer = await call(`${sandbox.gitlab.url}/api/v4/projects/${encodeURIComponent(project)}`, {
         headers: { "PRIVATE-TOKEN": demo.gitlabToken },
@@ -88,27 +88,36 @@ describe("npm run sandbox (main.ts)", () => {
     const printed = new Promise<void>((resolve) =>
       main.stdout.on("data", (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes("torqueSpace")) resolve();
+        if (output.includes("ENOS_APP_SECRET")) resolve();
       }),
     );
     const exited = new Promise<number | null>((resolve) => main.on("exit", resolve));
     await printed;
     const lines = output.trim().split("\n");
+    // The package's keys first (the plugin and dynamic mode read them), then the environment variables.
     const patterns = [
-      /^pulumi config set torque:url http:\/\/127\.0\.0\.1:\d+$/,
-      /^pulumi config set --secret torque:token \S+$/,
-      /^pulumi config set enos:apiGateway http:\/\/127\.0\.0\.1:\d+$/,
-      /^pulumi config set enos:orgId \S+$/,
-      /^pulumi config set enos:appKey \S+$/,
-      /^pulumi config set --secret enos:appSecret \S+$/,
+      /^# Stack config/,
+      /^pulumi config set gitlab-sources:torqueUrl http:\/\/127\.0\.0\.1:\d+$/,
+      /^pulumi config set --secret gitlab-sources:torqueToken \S+$/,
+      /^pulumi config set gitlab-sources:enosApiGateway http:\/\/127\.0\.0\.1:\d+$/,
+      /^pulumi config set gitlab-sources:enosOrgId \S+$/,
+      /^pulumi config set gitlab-sources:enosAppKey \S+$/,
+      /^pulumi config set --secret gitlab-sources:enosAppSecret \S+$/,
       /^pulumi config set gitlabUrl http:\/\/127\.0\.0\.1:\d+\/$/,
       /^pulumi config set --secret gitlabToken \S+$/,
       /^pulumi config set torqueSpace platform$/,
+      /^# Or, in place of the gitlab-sources:\* lines, the provider's environment variables:$/,
+      /^export TORQUE_URL=http:\/\/127\.0\.0\.1:\d+$/,
+      /^export TORQUE_TOKEN=\S+$/,
+      /^export ENOS_API_GATEWAY=http:\/\/127\.0\.0\.1:\d+$/,
+      /^export ENOS_ORG_ID=\S+$/,
+      /^export ENOS_APP_KEY=\S+$/,
+      /^export ENOS_APP_SECRET=\S+$/,
     ];
     expect(lines).toHaveLength(patterns.length);
     lines.forEach((line, index) => expect(line).toMatch(patterns[index]));
-    const gitlabUrl = lines[6].split(" ").pop() as string;
-    const gitlabToken = lines[7].split(" ").pop() as string;
+    const gitlabUrl = lines[7].split(" ").pop() as string;
+    const gitlabToken = lines[8].split(" ").pop() as string;
     const self = await call(`${gitlabUrl}api/v4/personal_access_tokens/self`, {
       headers: { "PRIVATE-TOKEN": gitlabToken },
     });

@@ -28,6 +28,8 @@ export abstract class SandboxServer {
   readonly faults = new Faults();
   /** Most concurrent requests seen since start or the last resetLog(). */
   peakInFlight = 0;
+  /** The read-only HTML page a browser gets at the server's root (not logged, no latency, no faults). */
+  page?: () => string;
   private inFlight = 0;
   private boundPort = 0;
   private readonly server = http.createServer((req, res) => void this.serve(req, res));
@@ -93,6 +95,10 @@ export abstract class SandboxServer {
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     try {
       const request = await readRequest(req);
+      if (this.page && request.method === "GET" && request.path === new URL(this.url).pathname.replace(/\/*$/, "/")) {
+        write(res, textResponse(200, this.page(), "text/html; charset=utf-8"));
+        return;
+      }
       await this.pause(this.latencyMs);
       await this.answer(request, this.faults.pick(request.method, request.path), res);
     } catch {

@@ -168,6 +168,10 @@ export class Spaces {
     return space ? run(space.credentials) : spaceNotFound(spaceName);
   }
 
+  names(): string[] {
+    return [...this.spaces.keys()];
+  }
+
   credentials(spaceName: string): CredentialRecord[] {
     return [...requireEntry(this.spaces, spaceName, "Torque space").credentials.records.values()].map((record) => ({ ...record }));
   }

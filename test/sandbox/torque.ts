@@ -133,6 +133,10 @@ export class TorqueServer extends SandboxServer {
     this.spaces.remove(space, name);
   }
 
+  spaceNames(): string[] {
+    return this.spaces.names();
+  }
+
   /** The space's credential store, tokens included. */
   credentials(space: string): CredentialRecord[] {
     return this.spaces.credentials(space);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { enos, plugin, torque } from "pulumi-gitlab-sources";
 
 // One resource of every kind, as dynamic resources (`mode: dynamic`) or served by the plugin
-// (`mode: plugin`): the move README "Moving a stack to the plugin" describes. The same names
+// (`mode: plugin`): the move docs/guides/migrate-to-plugin.md describes. The same names
 // and arguments; only the classes differ.
 const config = new pulumi.Config();
 const gitlabUrl = config.require("gitlabUrl").replace(/\/*$/, "/");
