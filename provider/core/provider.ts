@@ -164,9 +164,10 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     },
 
     async create(ctx, inputs, holder) {
+      let registeredIn: Account | undefined;
       try {
         const { [IMPORT_ID]: importId, ...declared } = withoutProvider(inputs);
-        const registeredIn = hooks.account(ctx);
+        registeredIn = hooks.account(ctx);
         if (typeof importId === "string") {
           const adopted = await adopt(ctx, importId, declared);
           holders(ctx).hold(importId, holder);
@@ -176,7 +177,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         if (holder) holders(ctx).hold(id, holder);
         return { id, outs: toWire({ ...local(inputs), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
-        throw keptInState(err, inputs, described("create"));
+        throw keptInState(err, inputs, described("create"), registeredIn);
       }
     },
 
@@ -202,14 +203,15 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     },
 
     async update(ctx, old, news) {
+      let registeredIn: Account | undefined;
       try {
-        const registeredIn = account(ctx, old);
+        registeredIn = account(ctx, old);
         const state = withoutProvider(old.state) as O;
         const outs = await hooks.update(ctx, old.id, state, withoutProvider(news) as I, withoutProvider(old.inputs ?? old.state) as Partial<I>);
         if (old.holder) holders(ctx).hold(old.id, old.holder);
         return { outs: toWire({ ...local(news), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
-        throw keptInState(err, news, described("update"));
+        throw keptInState(err, news, described("update"), registeredIn);
       }
     },
 
@@ -268,11 +270,12 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
 /**
  * A failure to hand back to the host. An object that exists but is not ready keeps the
  * inputs' `__provider` (the host does not add it to a failure's properties, and without it
- * the engine could neither refresh nor delete the resource it keeps in state).
+ * the engine could neither refresh nor delete the resource it keeps in state), and records
+ * its account as any state does.
  */
-function keptInState(err: unknown, inputs: Props, context: string): ProviderError {
+function keptInState(err: unknown, inputs: Props, context: string, registeredIn: Account | undefined): ProviderError {
   if (!(err instanceof InitError)) return asProviderError(err, context);
-  return Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...err.properties }) });
+  return Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...err.properties, [ACCOUNT]: registeredIn }) });
 }
 
 function withoutProvider(props: Props): Props {

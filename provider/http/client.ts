@@ -1,5 +1,5 @@
 import { AxiosHeaders, GenericAbortSignal, getAdapter, InternalAxiosRequestConfig } from "axios";
-import { pause } from "../core/call";
+import { currentCall, pause, stopReason, Stopped, timeLeftMs } from "../core/call";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
@@ -124,7 +124,9 @@ export class HttpClient {
 
   private async withRetries(req: Request, idempotent: boolean, started: number): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.limiter.run(() => this.attempt(req));
+      const outcome = await this.limiter.run(() => this.attempt(req, idempotent));
+      const stopped = outcome instanceof NetworkError ? stopReason() : undefined;
+      if (stopped) throw new Stopped(stopped, `waiting for ${this.options.api} to answer ${req.method} ${req.path}`);
       const retryIn = this.retryDelay(outcome, idempotent, attempt, started);
       if (retryIn === undefined) {
         if (outcome instanceof NetworkError) {
@@ -136,8 +138,17 @@ export class HttpClient {
     }
   }
 
-  private async attempt(req: Request): Promise<Response | NetworkError> {
-    const deadline = new Deadline(this.timeoutMs);
+  /**
+   * One request. One that is safe to repeat also ends at the operation's deadline
+   * (customTimeouts) and when the engine cancels it; one that is not (a create) is never cut
+   * off mid-request: its outcome would be unknown.
+   */
+  private async attempt(req: Request, idempotent: boolean): Promise<Response | NetworkError> {
+    const deadline = new Deadline(idempotent ? Math.min(this.timeoutMs, timeLeftMs() ?? Infinity) : this.timeoutMs);
+    const { cancelled } = idempotent ? currentCall() : {};
+    const cancel = () => deadline.abort();
+    cancelled?.addEventListener("abort", cancel, { once: true });
+    if (cancelled?.aborted) cancel();
     try {
       const res = await send({
         ...this.config,
@@ -153,6 +164,7 @@ export class HttpClient {
       return NetworkError.from(deadline.aborted ? { code: "ETIMEDOUT" } : (err as { code?: string }), this.timeoutMs, this.maxResponseBytes);
     } finally {
       deadline.clear();
+      cancelled?.removeEventListener("abort", cancel);
     }
   }
 
@@ -209,10 +221,13 @@ class Deadline implements GenericAbortSignal {
   private readonly timer: NodeJS.Timeout;
 
   constructor(ms: number) {
-    this.timer = setTimeout(() => {
-      this.aborted = true;
-      this.listener?.();
-    }, ms);
+    this.timer = setTimeout(() => this.abort(), ms);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.listener?.();
   }
 
   addEventListener(_type: "abort", listener: () => void): void {
