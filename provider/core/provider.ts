@@ -235,7 +235,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
   /** The object under `id`, when it is what the program declares; nothing is written. */
   async function adopt(ctx: Context, id: string, declared: Props): Promise<O> {
     const found = await (hooks.readOne ?? hooks.read)(ctx, id, declared as Partial<O>);
-    if (!found) throw new ProviderError(`cannot import ${spec.token} ${id}: there is no such object; check the id (see Import in the README), or remove the import option to register a new one.`);
+    if (!found) throw new ProviderError(`cannot import ${spec.token} ${id}: there is no such object; check the id (see docs/guides/import.md), or remove the import option to register a new one.`);
     const differences = importMismatch(remoteKeys, spec.secrets, declared, found, (k, a, b) => comparable(k, a) === comparable(k, b));
     if (differences.length > 0) throw importFailure(spec.token, id, differences);
     return found;

@@ -53,6 +53,8 @@ export interface Request {
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Headers made afresh for each attempt (a signature over the time of sending, which a gateway refuses to see twice). */
+  signed?: () => Record<string, string>;
   /** Sent byte for byte (signatures are computed over it). */
   body?: string;
   /** Whether repeating the request is safe; default: every method but POST. */
@@ -152,7 +154,7 @@ export class HttpClient {
         ...this.config,
         method: req.method,
         url: req.query ? `${req.path}?${new URLSearchParams(req.query)}` : req.path,
-        headers: new AxiosHeaders({ "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers }),
+        headers: new AxiosHeaders({ "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers, ...req.signed?.() }),
         data: req.body, // as given, byte for byte: EnOS signs it
         signal: deadline,
       });
@@ -202,7 +204,7 @@ export class HttpClient {
 
   private warnOnPlainHttp(req: Request): void {
     if (!this.plainRemote) return;
-    const carriesCredentials = Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
+    const carriesCredentials = req.signed !== undefined || Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
     if (carriesCredentials) {
       warnOnce(`plain-http:${this.host}`, `${this.options.api} credentials are sent over plain http to ${this.host}; use https so they cannot be read on the network.`);
     }
