@@ -8,14 +8,13 @@ import { z } from "zod";
 import { gitLabDataSourceSpec } from "../provider/enos/gitLabDataSource.schema";
 import { SETTING_NAMES, SETTINGS } from "../provider/core/context";
 import { PACKAGE, runtimeType, schemaToken, type ResourceSpec } from "../provider/core/spec";
+import { goModule, home, pluginDownloadUrl, version } from "./project";
 
 export { PACKAGE, runtimeType, schemaToken };
 import { gitCredentialSpec } from "../provider/torque/gitCredential.schema";
 import { repositoryProviderSpec } from "../provider/torque/repositoryProvider.schema";
 import { spaceRepositorySpec } from "../provider/torque/spaceRepository.schema";
 
-/** Import path of the generated Go SDK (module example.com/pulumi-gitlab-sources/sdk/go): example.com until the repository has a public home. */
-const GO_IMPORT_BASE = "example.com/pulumi-gitlab-sources/sdk/go/gitlabsources";
 export const specs: ResourceSpec[] = [gitLabDataSourceSpec, gitCredentialSpec, repositoryProviderSpec, spaceRepositorySpec];
 export const schemaPath = path.resolve(__dirname, "..", "schema.json");
 
@@ -33,26 +32,29 @@ interface JsonSchema {
 
 
 export function buildSchema(): Json {
-  const version = (require("../package.json") as { version: string }).version;
+  /** Import path of the generated Go SDK; the codegen takes its folder as the module path. */
+  const goImportBase = `${goModule()}/gitlabsources`;
   const types: Record<string, Json> = {};
   const resources = Object.fromEntries(specs.map((spec) => [schemaToken(spec), resourceSchema(spec, types)]));
   return {
     name: PACKAGE,
     displayName: "GitLab sources",
-    version,
+    version: version(),
     description:
       "Registers GitLab sources with the platforms that consume them: EnOS Data Source Registration and Torque space repositories, space credentials and repository providers. A provider plugin (pulumi-resource-gitlab-sources) for every Pulumi language, and dynamic resources for TypeScript, in the npm package pulumi-gitlab-sources.",
     keywords: ["pulumi", "gitlab", "enos", "torque", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
-    repository: "https://www.npmjs.com/package/pulumi-gitlab-sources",
+    homepage: home().url,
+    repository: home().url,
+    pluginDownloadURL: pluginDownloadUrl(),
     meta: { supportPack: true },
     language: {
       nodejs: { packageName: "pulumi-gitlab-sources" },
       python: { packageName: "pulumi_gitlab_sources", pyproject: { enabled: true } },
       go: {
-        importBasePath: GO_IMPORT_BASE,
+        importBasePath: goImportBase,
         // codegen/go v3.274.1 writes the index module's enums as `gitlab-sources.PreflightMode`, which does not compile: alias it.
-        packageImportAliases: { [`${GO_IMPORT_BASE}/gitlab-sources`]: "gitlabsources" },
+        packageImportAliases: { [`${goImportBase}/gitlab-sources`]: "gitlabsources" },
       },
     },
     config: { variables: settingProperties(false) },

@@ -13,7 +13,8 @@ import { parseArgs, promisify } from "node:util";
 import { seedDemo, startSandbox, type Sandbox } from "../test/sandbox";
 import { sandboxConfig, stackConfig, type SandboxConfig } from "../test/sandbox/config";
 import { syncSetting, SYNC_USAGE } from "../test/sandbox/sync";
-import { buildRelease } from "./plugin-release";
+import { writeArchives } from "./plugin-archives";
+import { hostPlatform } from "./project";
 
 const repo = path.resolve(__dirname, "..");
 export const WORK = path.join(repo, ".sandbox");
@@ -50,7 +51,9 @@ async function build(): Promise<void> {
     say(`npm start: bundling the plugin into ${path.relative(repo, PLUGIN_DIR)}/ ...`);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-sources-start-"));
     try {
-      const { tarball } = await buildRelease(out);
+      const host = hostPlatform();
+      if (!host) throw new Error(`npm start: no plugin archive is made for ${process.platform}-${process.arch}`);
+      const tarball = (await writeArchives(out, { platforms: [host], standalone: false })).archives[0].file;
       fs.rmSync(PLUGIN_DIR, { recursive: true, force: true });
       fs.mkdirSync(PLUGIN_DIR, { recursive: true });
       await run("tar", ["-xzf", tarball, "-C", PLUGIN_DIR]);

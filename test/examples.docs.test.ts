@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { tarballName } from "../scripts/plugin-release";
+import { archiveName } from "../scripts/project";
 import { DEMO, type Sandbox } from "./sandbox";
 import { configCommands, sandboxConfig } from "./sandbox/config";
 
@@ -44,7 +44,7 @@ describe.each(examples)("examples/%s/README.md", (name) => {
       const resolved = path.resolve(dir, given);
       // What the block's own commands make: the plugin's release tarball, the packed package.
       if (resolved === path.join(repo, "dist")) continue; // a comment's "in ../../dist/"
-      if (path.dirname(resolved) === path.join(repo, "dist")) expect(path.basename(resolved)).toBe(tarballName());
+      if (path.dirname(resolved) === path.join(repo, "dist")) expect(path.basename(resolved)).toBe(archiveName({ os: "linux", arch: "amd64" }));
       else if (given.endsWith(".tgz")) expect(path.basename(resolved)).toBe(`${packageName}-${version}.tgz`);
       else expect(`${given}: ${fs.existsSync(resolved)}`).toBe(`${given}: true`);
     }

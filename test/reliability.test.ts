@@ -27,12 +27,31 @@ function declarations(): Declaration[] {
   }).flat();
 }
 
+const servers = () => ({ gitlab: fx.sandbox.gitlab, torque: fx.sandbox.torque, enos: fx.sandbox.enos });
+
 function faults(on: boolean): void {
-  [fx.sandbox.gitlab, fx.sandbox.torque, fx.sandbox.enos].forEach((server, i) => {
+  Object.values(servers()).forEach((server, i) => {
+    server.resetLog();
     if (on) server.faults.random({ seed: 20261121 + i, rate: 0.2, kinds, delayMs: 1500 });
     else server.faults.off();
   });
 }
+
+/** The faults each server injected since faults were switched on, by kind: the runs met them, or they prove nothing. */
+function injected(): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(servers()).map(([name, server]) => {
+      const counts: Record<string, number> = {};
+      for (const { fault } of server.requests) if (fault) counts[fault] = (counts[fault] ?? 0) + 1;
+      return [name, counts];
+    }),
+  );
+}
+
+/** The servers that injected faults. */
+const faulted = (counts: Record<string, Record<string, number>>) => Object.keys(counts).filter((name) => Object.keys(counts[name]).length > 0);
+/** The kinds of fault injected, on any server (requests vary from run to run, so not every kind on every server). */
+const kindsInjected = (counts: Record<string, Record<string, number>>) => [...new Set(Object.values(counts).flatMap(Object.keys))].sort();
 
 /** Runs an operation again while the engine reports failures, as a user's CI retry would. */
 async function converge(operation: () => Promise<OperationResult>): Promise<number> {
@@ -74,6 +93,8 @@ test(`an up of ${N} resources of each kind converges under 20% random faults; de
 
   faults(true);
   const upRuns = await converge(() => stack.up(program));
+  const upFaults = injected();
+  expect([faulted(upFaults), kindsInjected(upFaults)]).toEqual([["gitlab", "torque", "enos"], [...kinds].sort()]);
   faults(false);
   expect(records()).toEqual({ dataSources: sorted("reliability_"), providers: sorted("reliability-"), repositories: sorted("repo-") });
   expect(stack.state.size).toBe(3 * N);
@@ -88,11 +109,13 @@ test(`an up of ${N} resources of each kind converges under 20% random faults; de
 
   faults(true);
   const destroyRuns = await converge(() => stack.destroy());
+  const destroyFaults = injected();
+  expect(faulted(destroyFaults)).toEqual(["torque", "enos"]); // a delete asks GitLab nothing
   faults(false);
   expect(records()).toEqual({ dataSources: [], providers: [], repositories: [] });
   expect(stack.state.size).toBe(0);
 
   const secrets = [fx.demo.gitlabToken, fx.demo.torqueToken, fx.demo.enosAppSecret, await currentEnosAccessToken()];
   expect(leakedSecrets(everything, secrets)).toEqual([]);
-  console.log(`converged: up in ${upRuns} runs, destroy in ${destroyRuns} runs`);
+  console.log(`converged: up in ${upRuns} runs, destroy in ${destroyRuns} runs; faults injected: up ${JSON.stringify(upFaults)}, destroy ${JSON.stringify(destroyFaults)}`);
 }, 900_000);

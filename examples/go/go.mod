@@ -3,7 +3,7 @@ module example.com/gitlab-sources-go-example
 go 1.26.6
 
 require (
-	example.com/pulumi-gitlab-sources/sdk/go v0.1.0
+	github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go v0.2.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 )
 
@@ -125,4 +125,4 @@ require (
 )
 
 // The Go SDK of this repository, generated from schema.json (npm run sdk).
-replace example.com/pulumi-gitlab-sources/sdk/go => ../../sdk/go
+replace github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go => ../../sdk/go

@@ -23,8 +23,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/enos"
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/torque"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/enos"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/torque"
 )
 
 // program declares the resources. The default gitlab-sources provider reads the stack config

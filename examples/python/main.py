@@ -83,6 +83,7 @@ def main() -> int:
     parser.add_argument("command", choices=["preview", "up", "refresh", "destroy"])
     parser.add_argument("--stack", help="the stack (default: the one selected in this folder)")
     parser.add_argument("--expect-no-changes", action="store_true", help="fail when preview, up or refresh finds changes")
+    parser.add_argument("--refresh", action="store_true", help="preview or up: refresh the state first (the drift check: preview --refresh --expect-no-changes)")
     args = parser.parse_args()
 
     pulumi_command = auto.PulumiCommand(root=os.environ.get("PULUMI_COMMAND_ROOT") or None)
@@ -100,9 +101,9 @@ def main() -> int:
     streams = {"on_output": print, "on_error": lambda line: print(line, file=sys.stderr)}
     try:
         if args.command == "preview":
-            summary = stack.preview(expect_no_changes=args.expect_no_changes, **streams).change_summary
+            summary = stack.preview(refresh=args.refresh, expect_no_changes=args.expect_no_changes, **streams).change_summary
         elif args.command == "up":
-            summary = stack.up(expect_no_changes=args.expect_no_changes, **streams).summary.resource_changes
+            summary = stack.up(refresh=args.refresh, expect_no_changes=args.expect_no_changes, **streams).summary.resource_changes
         elif args.command == "refresh":
             summary = stack.refresh(expect_no_changes=args.expect_no_changes, **streams).summary.resource_changes
         else:

@@ -25,7 +25,7 @@ export function takeImportId(olds: Props | undefined, news: Props, held: Readonl
   if (importId === undefined || (olds && Object.keys(olds).length > 0) || held.has(importId as string)) return { news: rest };
   if (containsUnknown(importId)) return { news: rest };
   if (typeof importId !== "string" || importId.trim() === "" || importId.length > 300) {
-    return { news: rest, failure: { property: "import", reason: "the import option must be the id of an existing object (a non-empty string); see Import in the README for each resource's id." } };
+    return { news: rest, failure: { property: "import", reason: "the import option must be the id of an existing object (a non-empty string); see docs/guides/import.md for each resource's id." } };
   }
   return { news: rest, importId };
 }

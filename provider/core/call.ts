@@ -46,7 +46,15 @@ export function timeLeftMs(): number | undefined {
 }
 
 /** Thrown when a wait is cut short by a cancellation or the operation's timeout. */
-export class Stopped extends ProviderError {}
+export class Stopped extends ProviderError {
+  /** "the operation was cancelled (Ctrl-C)", or that it reached its timeout. */
+  readonly reason: string;
+
+  constructor(reason: string, what: string) {
+    super(`${reason} while ${what}.`);
+    this.reason = reason;
+  }
+}
 
 /**
  * A pause between attempts or polls that ends early, failing, when the engine cancels the
@@ -55,7 +63,7 @@ export class Stopped extends ProviderError {}
 export function pause(ms: number, what: string): Promise<void> {
   // Read now: the abort event fires in the context of the Cancel request, not of this one.
   const call = currentCall();
-  const stopped = () => new Stopped(`${stopReason(call) ?? "the operation was cancelled (Ctrl-C)"} while ${what}.`);
+  const stopped = () => new Stopped(stopReason(call) ?? "the operation was cancelled (Ctrl-C)", what);
   if (stopReason(call)) return Promise.reject(stopped());
   const { cancelled } = call;
   const left = timeLeftMs();

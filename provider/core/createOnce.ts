@@ -1,4 +1,4 @@
-import { pause } from "./call";
+import { pause, Stopped } from "./call";
 import { ProviderError } from "./errors";
 
 export interface Found {
@@ -83,7 +83,8 @@ async function absentBefore(op: CreateOnce): Promise<boolean> {
   let probe: Found | undefined;
   try {
     probe = await op.find();
-  } catch {
+  } catch (err) {
+    if (err instanceof Stopped) throw err; // cancelled, or past the operation's timeout: nothing is sent
     return false;
   }
   if (probe === undefined) return true;

@@ -196,9 +196,10 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     },
 
     async create(ctx, inputs, { holder, preview = false } = {}) {
+      let registeredIn: Account | undefined;
       try {
         const { [IMPORT_ID]: importId, ...declared } = withoutProvider(inputs);
-        const registeredIn = hooks.account(ctx);
+        registeredIn = hooks.account(ctx);
         if (typeof importId !== "string") await checkBeforeStep(ctx, declared as Partial<I>, undefined);
         if (preview) return { id: "", outs: toWire({ ...local(inputs), ...planned(declared as I, undefined), [ACCOUNT]: registeredIn }) };
         if (typeof importId === "string") {
@@ -210,7 +211,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         if (holder) holders(ctx).hold(id, holder);
         return { id, outs: toWire({ ...local(inputs), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
-        throw keptInState(err, inputs, described("create"));
+        throw keptInState(err, inputs, described("create"), registeredIn);
       }
     },
 
@@ -236,8 +237,9 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
     },
 
     async update(ctx, old, news, { preview = false } = {}) {
+      let registeredIn: Account | undefined;
       try {
-        const registeredIn = account(ctx, old);
+        registeredIn = account(ctx, old);
         const state = withoutProvider(old.state) as O;
         const [declared, oldInputs] = [withoutProvider(news) as I, withoutProvider(old.inputs ?? old.state) as Partial<I>];
         await checkBeforeStep(ctx, declared, oldInputs);
@@ -246,7 +248,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
         if (old.holder) holders(ctx).hold(old.id, old.holder);
         return { outs: toWire({ ...local(news), ...outs, [ACCOUNT]: registeredIn }) };
       } catch (err) {
-        throw keptInState(err, news, described("update"));
+        throw keptInState(err, news, described("update"), registeredIn);
       }
     },
 
@@ -293,7 +295,7 @@ export function operations<I extends Props, O extends Props>(spec: ResourceSpec,
   /** The object under `id`, when it is what the program declares; nothing is written. */
   async function adopt(ctx: Context, id: string, declared: Props): Promise<O> {
     const found = await (hooks.readOne ?? hooks.read)(ctx, id, declared as Partial<O>);
-    if (!found) throw new ProviderError(`cannot import ${spec.token} ${id}: there is no such object; check the id (see Import in the README), or remove the import option to register a new one.`);
+    if (!found) throw new ProviderError(`cannot import ${spec.token} ${id}: there is no such object; check the id (see docs/guides/import.md), or remove the import option to register a new one.`);
     const differences = importMismatch(remoteKeys, spec.secrets, declared, found, (k, a, b) => comparable(k, a) === comparable(k, b));
     if (differences.length > 0) throw importFailure(spec.token, id, differences);
     return found;
@@ -330,11 +332,12 @@ export function makeProvider<I extends Props, O extends Props>(spec: ResourceSpe
 /**
  * A failure to hand back to the host. An object that exists but is not ready keeps the
  * inputs' `__provider` (the host does not add it to a failure's properties, and without it
- * the engine could neither refresh nor delete the resource it keeps in state).
+ * the engine could neither refresh nor delete the resource it keeps in state), and records
+ * its account as any state does.
  */
-function keptInState(err: unknown, inputs: Props, context: string): ProviderError {
+function keptInState(err: unknown, inputs: Props, context: string, registeredIn: Account | undefined): ProviderError {
   if (!(err instanceof InitError)) return asProviderError(err, context);
-  return Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...err.properties }) });
+  return Object.assign(err, { properties: toWire({ __provider: inputs.__provider, ...err.properties, [ACCOUNT]: registeredIn }) });
 }
 
 function withoutProvider(props: Props): Props {

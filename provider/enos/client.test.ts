@@ -121,3 +121,16 @@ describe("list", () => {
     expect(list.get(ids[249])?.dataSourceId).toBe(ids[249]);
   });
 });
+
+describe("signing, against a gateway that refuses a stale timestamp and a replayed signature", () => {
+  // The gateway answers only calls whose apim-timestamp is now in milliseconds and whose signature is new.
+  test("identical calls at once, and a retry after a lost answer, are each signed afresh", async () => {
+    const [id] = seed(1);
+    const reads = await Promise.all([client.get(id), client.get(id), client.get(id)]);
+    expect(reads.map((r) => r?.dataSourceId)).toEqual([id, id, id]);
+    enos.faults.add({ kind: "lostResponse", path: SERVICE, times: 1 });
+    expect((await client.get(id))?.dataSourceId).toBe(id);
+    const gets = enos.requests.filter((r) => r.query.action === "get");
+    expect(gets.map((r) => [r.status, r.fault])).toEqual([[200, undefined], [200, undefined], [200, undefined], [0, "lostResponse"], [200, undefined]]);
+  });
+});

@@ -5,7 +5,7 @@ import { Listing } from "../core/listing";
 import { clientFor, HttpClient, Response } from "../http/client";
 import { firstIssue, parseBody } from "../http/json";
 import type { EnosSettings } from "./settings";
-import { apiSignature } from "./signing";
+import { apiSignature, requestTimestamp } from "./signing";
 import { accessToken, TokenCache } from "./tokens";
 
 const envelope = z.object({
@@ -181,18 +181,18 @@ export class EnosClient {
     const text = JSON.stringify(body);
     let token = await accessToken(this.issued, this.settings, this.http);
     for (let attempt = 1; ; attempt++) {
-      const timestamp = Date.now();
+      const signer = token;
       const res = await this.http.request({
         method: "POST",
         path,
         query,
         body: text,
         idempotent: action !== "create",
-        headers: {
-          "Content-Type": "application/json;charset=UTF-8",
-          "apim-accesstoken": token,
-          "apim-timestamp": String(timestamp),
-          "apim-signature": apiSignature(token, query, text, timestamp, this.settings.appSecret),
+        headers: { "Content-Type": "application/json;charset=UTF-8", "apim-accesstoken": signer },
+        // Signed again for every attempt: the gateway refuses a signature it has seen (a replay).
+        signed: () => {
+          const timestamp = requestTimestamp();
+          return { "apim-timestamp": String(timestamp), "apim-signature": apiSignature(signer, query, text, timestamp, this.settings.appSecret) };
         },
       });
       const serverNow = Date.parse(res.headers.date ?? "");
@@ -212,13 +212,18 @@ export class EnosClient {
       throw new ProviderError(`EnOS refused ${call} (403)${detail(res)}; check ${this.settings.names.name("enosOrgId")} and that the application is authorised for the Data Source Registration service.`);
     }
     if (res.status === 404 || res.status === 405) {
-      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}), see "API contracts" in the README.`);
+      throw new ProviderError(`EnOS at ${this.http.host} does not offer ${call} (${res.status}); check ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}), see docs/guides/api-contracts.md.`);
     }
     if (res.status === 429) throw new ProviderError(`EnOS kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
     if (res.status >= 500) {
       throw new ProviderError(`EnOS answered ${res.status} to ${call}; the service may be down, try again later.`, { ambiguous: action === "create" });
     }
-    return parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
+    const answer = parseBody("EnOS", { method: "POST", path: `${path}?action=${action}` }, res, envelope, 'an EnOS answer ({"code","msg","data"})');
+    // A business failure keeps its code whatever the status; a success is only one under a 2xx status.
+    if (answer.code === 0 && (res.status < 200 || res.status > 299)) {
+      throw new ProviderError(`EnOS answered ${res.status} to ${call} with a success envelope (code 0), which is no success; check ${this.settings.names.name("enosApiGateway")} and ${this.settings.names.name("enosServicePath")} (now ${this.settings.servicePath}).`, { ambiguous: action === "create" });
+    }
+    return answer;
   }
 
   private data<T>(answer: Envelope, action: string, schema: z.ZodType<T>, expected: string): T {

@@ -20,3 +20,17 @@ export function paramsData(query: Record<string, string>, body: string): string 
 export function apiSignature(accessToken: string, query: Record<string, string>, body: string, timestamp: number, appSecret: string): string {
   return sha256Hex(`${accessToken}${paramsData(query, body)}${timestamp}${appSecret}`);
 }
+
+let lastTimestamp = 0;
+
+/**
+ * `apim-timestamp` of a request about to be sent: now, in milliseconds, and never the same
+ * twice in a row in this process, so that two identical requests (a retry, or two reads of one
+ * data source at once) are not signed alike, which the gateway refuses as a replay. A clock
+ * set back by more than a second is followed (the gateway accepts only five minutes of skew).
+ */
+export function requestTimestamp(): number {
+  const now = Date.now();
+  lastTimestamp = now <= lastTimestamp && lastTimestamp - now < 1000 ? lastTimestamp + 1 : now;
+  return lastTimestamp;
+}

@@ -1,5 +1,5 @@
 import { AxiosHeaders, GenericAbortSignal, getAdapter, InternalAxiosRequestConfig } from "axios";
-import { pause } from "../core/call";
+import { currentCall, pause, stopReason, Stopped, timeLeftMs } from "../core/call";
 import { ProviderError } from "../core/errors";
 import { warnOnce } from "../core/log";
 import { Limiter } from "../core/limiter";
@@ -51,6 +51,8 @@ export interface Request {
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Headers made afresh for each attempt (a signature over the time of sending, which a gateway refuses to see twice). */
+  signed?: () => Record<string, string>;
   /** Sent byte for byte (signatures are computed over it). */
   body?: string;
   /** Whether repeating the request is safe; default: every method but POST. */
@@ -120,7 +122,9 @@ export class HttpClient {
 
   private async withRetries(req: Request, idempotent: boolean, started: number): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.limiter.run(() => this.attempt(req));
+      const outcome = await this.limiter.run(() => this.attempt(req, idempotent));
+      const stopped = outcome instanceof NetworkError ? stopReason() : undefined;
+      if (stopped) throw new Stopped(stopped, `waiting for ${this.options.api} to answer ${req.method} ${req.path}`);
       const retryIn = this.retryDelay(outcome, idempotent, attempt, started);
       if (retryIn === undefined) {
         if (outcome instanceof NetworkError) {
@@ -132,14 +136,23 @@ export class HttpClient {
     }
   }
 
-  private async attempt(req: Request): Promise<Response | NetworkError> {
-    const deadline = new Deadline(this.timeoutMs);
+  /**
+   * One request. One that is safe to repeat also ends at the operation's deadline
+   * (customTimeouts) and when the engine cancels it; one that is not (a create) is never cut
+   * off mid-request: its outcome would be unknown.
+   */
+  private async attempt(req: Request, idempotent: boolean): Promise<Response | NetworkError> {
+    const deadline = new Deadline(idempotent ? Math.min(this.timeoutMs, timeLeftMs() ?? Infinity) : this.timeoutMs);
+    const { cancelled } = idempotent ? currentCall() : {};
+    const cancel = () => deadline.abort();
+    cancelled?.addEventListener("abort", cancel, { once: true });
+    if (cancelled?.aborted) cancel();
     try {
       const res = await send({
         ...this.config,
         method: req.method,
         url: req.query ? `${req.path}?${new URLSearchParams(req.query)}` : req.path,
-        headers: new AxiosHeaders({ "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers }),
+        headers: new AxiosHeaders({ "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", ...req.headers, ...req.signed?.() }),
         data: req.body, // as given, byte for byte: EnOS signs it
         signal: deadline,
       });
@@ -149,6 +162,7 @@ export class HttpClient {
       return NetworkError.from(deadline.aborted ? { code: "ETIMEDOUT" } : (err as { code?: string }), this.timeoutMs, this.maxResponseBytes);
     } finally {
       deadline.clear();
+      cancelled?.removeEventListener("abort", cancel);
     }
   }
 
@@ -188,7 +202,7 @@ export class HttpClient {
 
   private warnOnPlainHttp(req: Request): void {
     if (!this.plainRemote) return;
-    const carriesCredentials = Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
+    const carriesCredentials = req.signed !== undefined || Object.keys(req.headers ?? {}).some((h) => /authorization|token|signature/i.test(h));
     if (carriesCredentials) {
       const what = this.options.credential ? `the ${this.options.api} credential ${this.options.credential} is` : `${this.options.api} credentials are`;
       warnOnce(`plain-http:${this.host}`, `${what} sent over plain http to ${this.host}; use an https URL so it cannot be read on the network.`);
@@ -206,10 +220,13 @@ class Deadline implements GenericAbortSignal {
   private readonly timer: NodeJS.Timeout;
 
   constructor(ms: number) {
-    this.timer = setTimeout(() => {
-      this.aborted = true;
-      this.listener?.();
-    }, ms);
+    this.timer = setTimeout(() => this.abort(), ms);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.listener?.();
   }
 
   addEventListener(_type: "abort", listener: () => void): void {

@@ -202,10 +202,24 @@ describe("6. customTimeouts and Cancel end a sync wait", () => {
     const started = Date.now();
     const error = await create(service, REPOSITORY, "slow-sync", inputs, 1).catch((err: grpc.ServiceError) => err);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(String((error as grpc.ServiceError).details)).toMatch(/the operation reached its timeout of 1 s \(customTimeouts\) while waiting for Torque to sync repository slow-sync .*run pulumi up again to wait for it/);
+    expect(String((error as grpc.ServiceError).details)).toMatch(/^the operation reached its timeout of 1 s \(customTimeouts\) while waiting for Torque to sync repository slow-sync in space platform; .*run pulumi up again to wait for it/);
     expect(initFailure(error as grpc.ServiceError).getId()).toBe(`${fx.demo.torqueSpace}/slow-sync`);
+    // Kept in state as any state is: its account, and the credential it owns.
+    expect(initFailure(error as grpc.ServiceError).getProperties()!.toJavaScript()).toMatchObject({ account: { torqueUrl: fx.sandbox.torque.url }, ownedCredential: "slow-sync-token" });
     expect(repositoryIn("slow-sync")?.status).toBe("Syncing");
     fx.sandbox.torque.removeSpaceRepository(fx.demo.torqueSpace, "slow-sync");
+  });
+
+  test("the timeout also ends a read that is slow to answer; nothing is created", async () => {
+    const service = await plugin();
+    const inputs = await check(service, REPOSITORY, "slow-list", repository("slow-list"));
+    fx.sandbox.torque.faults.add({ kind: "delay", ms: 5_000, method: "GET", path: "/repositories" });
+    const started = Date.now();
+    await expect(create(service, REPOSITORY, "slow-list", inputs, 1)).rejects.toMatchObject({
+      details: expect.stringMatching(/^the operation reached its timeout of 1 s \(customTimeouts\) while waiting for Torque to answer GET \/api\/spaces\/platform\/repositories\./),
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(repositoryIn("slow-list")).toBeUndefined();
   });
 
   test("Cancel (Ctrl-C) stops the sync wait at once, keeping the repository", async () => {
@@ -292,6 +306,10 @@ describe("10. what a maintainer expects of the protocol", () => {
     const said: [string, string | undefined][] = [];
     setLogSink((_severity, message, resource) => said.push([message, resource]));
     const service = await plugin();
+    const seeded = fx.sandbox.enos.seedDataSource({ orgId: fx.demo.enosOrgId, createBy: "user:someone", name: "logged_import", type: "GITLAB", description: "", gitUrl: gitlab(), token: fx.demo.gitlabToken });
+    // The import input of the dynamic classes, which the operations take for the plugin too: a Check that logs what it adopts.
+    await check(service, DATA_SOURCE, "logged", { ...dataSource("logged_import"), importId: seeded.dataSourceId });
+    expect(said).toContainEqual([expect.stringContaining(`${seeded.dataSourceId}: the import option adopts this existing object`), urn(DATA_SOURCE, "logged")]);
     // A GitLab token that expires: Torque expects one that does not, and the preview-time check warns of it.
     const token = "glpat-expires-next-year";
     fx.sandbox.gitlab.addToken({ token, scopes: ["api", "read_repository"], expiresAt: `${new Date().getUTCFullYear() + 1}-06-30`, userId: 1 });

@@ -10,7 +10,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { useSandbox } from "../../test/support/fixture";
-import { call, checkRequest, configuredPlugin, createRequest, Service, updateRequest, urn } from "../../test/support/plugin";
+import { call, check, checked, configured, createRequest, type Service, updateRequest, urn } from "../../test/support/plugin";
 import { resetLogs, writes } from "../../test/support/writes";
 import { setLogSink } from "../core/log";
 import { UNKNOWN } from "../core/unknown";
@@ -46,20 +46,13 @@ function freshToken(): string {
   return token;
 }
 
-/** Check, which must pass: the inputs the engine then sends to Create or Update. */
-async function checked(service: Service, type: string, name: string, news: Props, olds: Props = {}) {
-  const answer = await checkRequest(service, type, name, news, olds);
-  expect(answer.getFailuresList().map((f) => f.getReason())).toEqual([]);
-  return answer.getInputs()!;
-}
-
 const gitlabCalls = () => fx.sandbox.gitlab.requests.map((r) => r.path.replace(/^\/api\/v4/, ""));
 const enosTests = () => fx.sandbox.enos.requests.filter((r) => r.query.action === "test").length;
 const reason = (err: unknown) => (err as grpc.ServiceError).details;
 
 let service: Service;
 beforeAll(async () => {
-  service = await configuredPlugin(settings());
+  service = await configured(settings());
 });
 beforeEach(() => resetLogs(fx.sandbox));
 afterEach(() => fx.sandbox.enos.unreachableHosts.clear());
@@ -123,7 +116,7 @@ describe("a resource in state", () => {
     expect(gitlabCalls()).toEqual(["/personal_access_tokens/self"]);
 
     const rotted = dataSource("rotted", { token: "glpat-revoked-since" });
-    const answer = await checkRequest(service, DATA_SOURCE, "rotted", rotted, rotted);
+    const answer = await check(service, rotted, rotted, DATA_SOURCE, "rotted");
     expect(answer.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([["token", expect.stringContaining("token is invalid, expired or revoked")]]);
     expect(enosTests()).toBe(0);
   });
@@ -147,7 +140,7 @@ describe("a resource in state", () => {
 
 describe("the platform's side: Torque's URL, API token and spaces", () => {
   const failsAtPreview = async (over: Props, type: string, news: Props, message: RegExp) => {
-    const plugin = await configuredPlugin(settings(over));
+    const plugin = await configured(settings(over));
     const inputs = await checked(plugin, type, "t", news);
     await expect(createRequest(plugin, type, "t", inputs, true)).rejects.toMatchObject({ details: expect.stringMatching(message) });
     expect(writes(fx.sandbox)).toEqual([]);
@@ -171,13 +164,13 @@ describe("the platform's side: Torque's URL, API token and spaces", () => {
   test("a repository provider needs a Torque Admin's token", async () => {
     fx.sandbox.torque.addApiToken("torque-member-token", { admin: false });
     await failsAtPreview({ torqueToken: "torque-member-token" }, PROVIDER, provider("p"), /^gitlab-sources:torqueToken: Torque at .* refused GET \/api\/settings\/repository_providers \(403.*needs a Torque Admin's API token/);
-    const member = await configuredPlugin(settings({ torqueToken: "torque-member-token" }));
+    const member = await configured(settings({ torqueToken: "torque-member-token" }));
     await createRequest(member, CREDENTIAL, "c", await checked(member, CREDENTIAL, "c", credential("c")), true);
   });
 
   test("one request per provider, whatever the steps; an unknown space skips only its own check", async () => {
     fx.sandbox.torque.addApiToken("torque-another-token", { admin: true });
-    const plugin = await configuredPlugin(settings({ torqueToken: "torque-another-token" }));
+    const plugin = await configured(settings({ torqueToken: "torque-another-token" }));
     resetLogs(fx.sandbox);
     await Promise.all(["a", "b", "c"].map(async (name) => createRequest(plugin, CREDENTIAL, name, await checked(plugin, CREDENTIAL, name, credential(name)), true)));
     await createRequest(plugin, REPOSITORY, "u", await checked(plugin, REPOSITORY, "u", repository("u", { space: UNKNOWN })), true);
@@ -185,7 +178,7 @@ describe("the platform's side: Torque's URL, API token and spaces", () => {
   });
 
   test("preflight off sends nothing, to Torque either", async () => {
-    const plugin = await configuredPlugin(settings({ torqueToken: "torque-wrong" }));
+    const plugin = await configured(settings({ torqueToken: "torque-wrong" }));
     await createRequest(plugin, CREDENTIAL, "off", await checked(plugin, CREDENTIAL, "off", credential("off", { preflight: "off" })), true);
     expect([fx.sandbox.torque.requests, fx.sandbox.gitlab.requests]).toEqual([[], []]);
   });

@@ -7,43 +7,19 @@
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { useSandbox } from "../../test/support/fixture";
+import { call, check as checkAs, configured, raw, SECRET, type Service } from "../../test/support/plugin";
 import { UNKNOWN } from "../core/unknown";
 import { resourceProviderService } from "./server";
 import { fromStruct, toStruct } from "./wire";
 
 const fx = useSandbox();
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 const TYPE = "gitlab-sources:torque:RepositoryProvider";
-
-type Service = grpc.UntypedServiceImplementation;
-
-/** One call as the engine makes it: the answer, or the gRPC error. */
-function call<Res>(service: Service, method: string, request: unknown): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    (service[method] as (call: unknown, callback: grpc.sendUnaryData<Res>) => void)({ request }, (err, res) => (err ? reject(err) : resolve(res as Res)));
-  });
-}
-
-/** What the engine stores: secrets still marked. */
-const raw = (struct: structproto.Struct | undefined) => struct?.toJavaScript() ?? {};
-
-/** A plugin process configured as the default provider (stack config) or an explicit one (its inputs). */
-async function configured(args: Record<string, unknown>, name = "default_0_1_0", acceptSecrets = true): Promise<Service> {
-  const service = resourceProviderService("0.1.0", "{}");
-  const urn = `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
-  await call(service, "checkConfig", new provproto.CheckRequest().setUrn(urn).setName(name).setNews(toStruct(args)));
-  await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setName(name).setUrn(urn).setAcceptsecrets(acceptSecrets));
-  return service;
-}
 
 const account = () => ({ torqueUrl: fx.sandbox.torque.url, torqueToken: { ...SECRET, value: fx.demo.torqueToken } });
 const gitlab = () => `${fx.sandbox.gitlab.url}/`;
 
-function check(service: Service, news: Record<string, unknown>, olds: Record<string, unknown> = {}, type = TYPE, name = "gl") {
-  return call<provproto.CheckResponse>(service, "check", new provproto.CheckRequest().setType(type).setName(name).setUrn(`urn:pulumi:dev::p::${type}::${name}`).setNews(toStruct(news)).setOlds(toStruct(olds)));
-}
+const check = (service: Service, news: Record<string, unknown>, olds: Record<string, unknown> = {}, type = TYPE, name = "gl") => checkAs(service, news, olds, type, name);
 
 describe("provider configuration", () => {
   test("CheckConfig names a bad setting and marks the credentials secret", async () => {

@@ -290,10 +290,10 @@ export class TorqueClient {
     if (res.status === 405 || (res.status === 404 && !meaning)) {
       if (path.startsWith(PROVIDERS) && method !== "POST") {
         return new ProviderError(
-          `Torque at ${this.http.host} does not offer ${call} (${res.status}): Torque documents only the create of repository providers, and this read, update or delete is a route this package designed; see "Repository providers" in the README for what still works and how to manage the provider otherwise.`,
+          `Torque at ${this.http.host} does not offer ${call} (${res.status}): Torque documents only the create of repository providers, and this read, update or delete is a route this package designed; see Repository providers in docs/guides/torque.md for what still works and how to manage the provider otherwise.`,
         );
       }
-      return new ProviderError(`Torque at ${this.http.host} does not offer ${call} (${res.status}); this provider needs it, see "API contracts" in the README.`);
+      return new ProviderError(`Torque at ${this.http.host} does not offer ${call} (${res.status}); this provider needs it, see docs/guides/api-contracts.md.`);
     }
     if (meaning) return new ProviderError(`Torque answered ${res.status} to ${call}: ${meaning}`);
     if (res.status === 429) return new ProviderError(`Torque kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);

@@ -114,7 +114,7 @@ describe("create, read, update, delete as Torque's official client calls them", 
       body: JSON.stringify({ space_name: SPACE, name: "drifting", description: "edited in the UI", cloud_type: "sourceControl", cloud_identifier: "gitlabEnterprise", credential_data: { token: "glpat-ui", type: "gitlabEnterprise" } }),
     });
     expect((await provider.read(id, state)).props).toMatchObject({ description: "edited in the UI", token: fx.demo.gitlabToken });
-    await fetch(`${torque().url}${STORE}/drifting`, { method: "DELETE", headers: { Authorization: `Bearer ${fx.demo.torqueToken}` } });
+    torque().removeCredential(SPACE, "drifting"); // in Torque's UI
     expect(await provider.read(id, state)).toEqual({ id: "", props: {} });
   });
 
@@ -142,7 +142,7 @@ describe("create, read, update, delete as Torque's official client calls them", 
 
   test("an update of a credential deleted behind Pulumi's back says to refresh; a delete of one already gone succeeds", async () => {
     const { id, state } = await up(inputs("gone"));
-    await fetch(`${torque().url}${STORE}/gone`, { method: "DELETE", headers: { Authorization: `Bearer ${fx.demo.torqueToken}` } });
+    torque().removeCredential(SPACE, "gone"); // in Torque's UI
     const news = await checked(inputs("gone", { description: "new" }), state);
     await expect(provider.update(id, state, news)).rejects.toThrow(`credential gone is no longer in Torque space ${SPACE}; run \`pulumi refresh\``);
     await provider.delete(id, state);

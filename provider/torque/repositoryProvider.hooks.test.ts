@@ -247,7 +247,7 @@ describe("read, update and delete: the designed routes", () => {
     const { id, state } = await up(inputs(`rp-routes-${status}`));
     expect(record(id)?.name).toBe(`rp-routes-${status}`);
     const designed = (method: string, path: string) =>
-      `does not offer ${method} ${path} (${status}): Torque documents only the create of repository providers, and this read, update or delete is a route this package designed; see "Repository providers" in the README`;
+      `does not offer ${method} ${path} (${status}): Torque documents only the create of repository providers, and this read, update or delete is a route this package designed; see Repository providers in docs/guides/torque.md`;
     expect(await failure((await newProcess()).read(id, state))).toContain(designed("GET", PROVIDERS));
     expect(await failure(provider.update(id, state, await checked(inputs(`rp-routes-${status}-renamed`), state)))).toMatch(/does not offer (PUT|GET) \/api\/settings\/repository_providers\S* \(40[45]\): Torque documents only the create/);
     expect(await failure(provider.delete(id, state))).toMatch(/does not offer (DELETE|GET) \/api\/settings\/repository_providers\S* \(40[45]\): Torque documents only the create/);

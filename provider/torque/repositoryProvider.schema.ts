@@ -10,7 +10,7 @@ const IN_PLACE = "A change updates the provider in place (PUT, a route this pack
 export const repositoryProviderSpec = {
   token: "torque:RepositoryProvider",
   description:
-    "A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in the README). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).",
+    "A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in docs/guides/torque.md). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).",
   inputs: z.object({
     name: nameInput({ max: 100 }).describe(`Display name of the provider in Torque. ${IN_PLACE}`),
     baseUrl: urlInput({ trailingSlash: true }).describe(

@@ -209,7 +209,11 @@ describe("update: in place, and a token rotated without disconnecting", () => {
       headers: { Authorization: `Bearer ${fx.demo.torqueToken}`, "Content-Type": "application/json" },
       body: JSON.stringify({ credential_name: CREDENTIAL, agents: [], use_all_agents: true }),
     });
-    await fetch(`${torque().url}/api/spaces/${SPACE}/settings/credentialstore/up-restore-token`, { method: "DELETE", headers: { Authorization: `Bearer ${fx.demo.torqueToken}` } });
+    await fetch(`${torque().url}/api/spaces/${SPACE}/settings/credentialstore/up-restore-token`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${fx.demo.torqueToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ space_name: SPACE, credential_name: "up-restore-token" }),
+    });
     torque().editSpaceRepository(SPACE, "up-restore", { credentialName: "up-restore-token" });
     const { outs } = await change(id, state, withToken("up-restore", { token: "glpat-restored" }));
     expect(credential("up-restore-token")?.token).toBe("glpat-restored");

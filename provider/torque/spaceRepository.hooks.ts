@@ -177,7 +177,7 @@ const hooks: Hooks<Args, State> = {
         return found && { id, matches: Boolean(matches) };
       },
     });
-    return { id, outs: { ...(await connected(client, id, args)), ownedCredential: ownedBy(args) } };
+    return { id, outs: await connected(client, id, args) };
   },
 
   read: (ctx, id, props) => readRepository(ctx, id, props, false),
@@ -193,10 +193,10 @@ const hooks: Hooks<Args, State> = {
     const before = { credential_name: olds.credentialName ?? "", agents: olds.agents, use_all_agents: olds.useAllAgents };
     if (canonical(patch) !== canonical(before)) await client.updateSpaceRepository(space, name, patch);
     if (owned && owned !== news.credentialName) await client.deleteCredential(space, owned);
-    const outs = { ...news, useAllAgents: use_all_agents, status: olds.status, ownedCredential: ownedBy(news) };
     // A repository whose sync did not end Connected gets an Update on every pulumi up (it has
     // initialization errors, or `ready` says so after a refresh): check the sync again, fail while it is not.
-    return olds.status === "Connected" ? outs : { ...(await connected(client, id, news)), ownedCredential: outs.ownedCredential };
+    if (olds.status !== "Connected") return connected(client, id, news);
+    return { ...news, useAllAgents: use_all_agents, status: olds.status, ownedCredential: ownedBy(news) };
   },
 
   ready: (state) => state.status === "Connected",
@@ -254,10 +254,10 @@ async function switchCredential(client: TorqueClient, space: string, owned: stri
  * initialization errors, and the next pulumi up waits for it again.
  */
 async function connected(client: TorqueClient, id: string, args: Args): Promise<State> {
-  const outs = { ...args, useAllAgents: body(args).use_all_agents, status: "Syncing" };
+  const outs = { ...args, useAllAgents: body(args).use_all_agents, status: "Syncing", ownedCredential: ownedBy(args) };
   const synced = await waitForSync(client, args).catch((err: unknown) => {
     if (!(err instanceof Stopped)) throw err;
-    throw new InitError(`${err.message.replace(/\.$/, "")}; the repository is connected and Torque goes on syncing it: run pulumi up again to wait for it.`, id, outs);
+    throw new InitError(`${err.reason} while waiting for Torque to sync repository ${args.repositoryName} in space ${args.space}; the repository is connected and Torque goes on syncing it: run pulumi up again to wait for it.`, id, outs);
   });
   outs.status = synced?.status ?? "Unknown";
   if (synced?.status === "Connected") return outs;

@@ -77,7 +77,7 @@ export const spaceRepositorySpec = {
     },
     repositoryProvider: {
       resource: "torque:RepositoryProvider",
-      description: `The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). ${IN_PLACE}`,
+      description: `The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). ${IN_PLACE}`,
       sets: { providerId: "providerId", providerBaseUrl: "baseUrl", providerToken: "token" },
       fromId: (id) => ({ providerId: id }),
     },

@@ -1,4 +1,4 @@
-module example.com/pulumi-gitlab-sources/sdk/go
+module github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go
 
 go 1.25
 

@@ -50,6 +50,19 @@ function fresh(parent: string, name: string): string {
 
 const live = new Set<Project>();
 
+/**
+ * The plugin archive installPlugin installs, and whether the CLI's PATH has a node: by default
+ * this platform's archive with the bundle and its launcher (global-setup.ts), under the PATH of
+ * every project. useStandalonePlugin switches both, for the test file that calls it.
+ */
+const plugin = { archive: () => fixture("E2E_PLUGIN_TARBALL"), withoutNode: false };
+
+/** Projects of this test file install this standalone archive, and their CLI runs with no node on PATH. */
+export function useStandalonePlugin(archive: string): void {
+  plugin.archive = () => archive;
+  plugin.withoutNode = true;
+}
+
 export class Project {
   readonly stack = "e2e";
   private readonly home: string;
@@ -69,12 +82,13 @@ export class Project {
 
   /**
    * An example of examples/ as a user gets it: its files copied to a fresh folder and
-   * `npm install` there, with this package's tarball in place of the registry version.
+   * `npm install` there, with this package's tarball in place of the registry version (or
+   * those of another release, `from`).
    */
-  static async example(name: string): Promise<Project> {
+  static async example(name: string, from = { examples: path.join(repo, "examples"), tarball: fixture("E2E_TARBALL") }): Promise<Project> {
     const dir = fresh(path.join(fixture("E2E_ROOT"), "examples"), name);
-    fs.cpSync(path.join(repo, "examples", name), dir, { recursive: true, force: true, filter: (src) => path.basename(src) !== "node_modules" });
-    await promisify(execFile)("npm", [...NPM_INSTALL, fixture("E2E_TARBALL")], { cwd: dir });
+    fs.cpSync(path.join(from.examples, name), dir, { recursive: true, force: true, filter: (src) => path.basename(src) !== "node_modules" });
+    await promisify(execFile)("npm", [...NPM_INSTALL, from.tarball], { cwd: dir });
     return new Project(dir, {});
   }
 
@@ -113,12 +127,12 @@ export class Project {
   }
 
   /**
-   * `pulumi plugin install resource gitlab-sources <version> --file <release tarball>` in this
-   * project's PULUMI_HOME, as a user without npm installs the plugin.
+   * `pulumi plugin install resource gitlab-sources <version> --file <archive>` in this
+   * project's PULUMI_HOME, as a user without npm installs the plugin: by default this
+   * release's archive (see useStandalonePlugin).
    */
-  async installPlugin(): Promise<Run> {
-    const { version } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string };
-    return this.ok(["plugin", "install", "resource", "gitlab-sources", version, "--file", fixture("E2E_PLUGIN_TARBALL")]);
+  async installPlugin(archive = plugin.archive(), version = packageVersion()): Promise<Run> {
+    return this.ok(["plugin", "install", "resource", "gitlab-sources", version, "--file", archive]);
   }
 
   /** `pulumi stack init` with these config values (secrets with --secret). */
@@ -220,7 +234,7 @@ export class Project {
   private baseEnv(): Record<string, string> {
     // Nothing from the test's environment beyond what runs programs: no credential leaks in.
     return {
-      PATH: [fixture("E2E_CLI_DIR"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+      PATH: (plugin.withoutNode ? pathWithoutNode() : [fixture("E2E_CLI_DIR"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"]).join(path.delimiter),
       HOME: process.env.HOME ?? this.home,
       PULUMI_HOME: this.home,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
@@ -229,6 +243,18 @@ export class Project {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
   }
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** The CLI's folder alone, which must hold no node (a pulumi found on PATH may sit beside one). */
+export function pathWithoutNode(): string[] {
+  const dirs = [fixture("E2E_CLI_DIR")];
+  const node = dirs.map((d) => path.join(d, "node")).find((f) => fs.existsSync(f));
+  if (node) throw new Error(`${node} is beside the pulumi CLI: the scenarios without Node.js need a CLI folder without it (PULUMI_CLI_CACHE)`);
+  return dirs;
 }
 
 export interface StateResource {

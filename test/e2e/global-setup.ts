@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { buildRelease } from "../../scripts/plugin-release";
+import { writeArchives } from "../../scripts/plugin-archives";
+import { hostPlatform } from "../../scripts/project";
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, "..", "..");
@@ -26,8 +27,11 @@ export default async function globalSetup(): Promise<void> {
     const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", root], { cwd: repo });
     return path.join(root, JSON.parse(stdout)[0].filename as string);
   })();
-  // The plugin's release tarball, as users install it without npm: bundled from the bin/ the pack built.
-  const pluginTarball = tarball.then(() => buildRelease(root)).then((release) => release.tarball);
+  // This platform's plugin archive with the bundle and its launcher, as users install it without
+  // npm: bundled from the bin/ the pack built (release.e2e.ts tests the standalone one of dist/).
+  const host = hostPlatform();
+  if (!host) throw new Error(`e2e: no plugin archive is made for ${process.platform}-${process.arch}`);
+  const pluginTarball = tarball.then(() => writeArchives(root, { platforms: [host], standalone: false })).then(({ archives }) => archives[0].file);
   pluginTarball.catch(() => {}); // awaited below: no unhandled rejection while the install runs
   const workspace = path.join(root, "workspace");
   fs.mkdirSync(workspace);

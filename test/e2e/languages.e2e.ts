@@ -1,7 +1,8 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { expectOk, pulumiRoot, pythonRequirements, pythonVenv, runProgram, type ProgramRun } from "./automation";
 import { Project } from "./cli";
 import { leakedSecrets } from "../support/fixture";
 import { clearRegistrations, useE2eSandbox } from "./sandbox";
@@ -19,49 +20,22 @@ const exec = promisify(execFile);
 const LANGUAGES = ["python", "go"] as const;
 type Language = (typeof LANGUAGES)[number];
 
-function root(): string {
-  const value = process.env.E2E_ROOT;
-  if (!value) throw new Error("E2E_ROOT is not set: run through jest -c jest.e2e.config.js");
-  return value;
-}
-
-/** A Pulumi installation as the Automation API takes one (`<root>/bin/pulumi`): the CLI's folder linked as bin. */
-function pulumiRoot(): string {
-  const dir = fs.mkdtempSync(path.join(root(), "pulumi-root-"));
-  fs.symlinkSync(process.env.E2E_CLI_DIR!, path.join(dir, "bin"));
-  return dir;
-}
-
 /**
  * Makes the program runnable, in the run's temporary folder only: the command line that runs
  * examples/<language> in its project folder (the program takes the command after it).
  */
 const PREPARE: Record<Language, () => Promise<string[]>> = {
   // A venv with the example's requirements: `pulumi` from PyPI and the generated SDK (a copy of
-  // sdk/python, which pip may build in place). The venv gets no pip of its own when python3's
-  // pip can install into it (--python, pip 22.3 and later): ensurepip alone takes seconds.
+  // sdk/python, which pip may build in place).
   python: async () => {
-    const venv = path.join(root(), "python-venv");
-    const python = path.join(venv, "bin", "python");
-    const outerPip = await exec("python3", ["-m", "pip", "--python", "python3", "--version"]).then(() => true, () => false);
-    await exec("python3", ["-m", "venv", ...(outerPip ? ["--without-pip"] : []), venv]);
-    const sdk = path.join(root(), "sdk-python");
+    const sdk = path.join(process.env.E2E_ROOT!, "sdk-python");
     fs.cpSync(path.join(repo, "sdk", "python"), sdk, { recursive: true });
-    const requirements = fs
-      .readFileSync(path.join(repo, "examples", "python", "requirements.txt"), "utf8")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith("#") && !line.startsWith("."));
-    const pip = outerPip ? ["python3", "-m", "pip", "--python", python] : [python, "-m", "pip"];
-    await exec(pip[0], [...pip.slice(1), "install", "--disable-pip-version-check", "--no-input", "--quiet", "--no-compile", ...requirements, sdk], {
-      maxBuffer: 1 << 26,
-    });
-    return [python, "main.py"];
+    return [await pythonVenv("python-venv", [...pythonRequirements(path.join(repo, "examples", "python")), sdk]), "main.py"];
   },
   // The program built once, with the go.mod and go.sum as committed (-mod=readonly), into the
   // run's folder; Go's own caches keep the compiled packages.
   go: async () => {
-    const binary = path.join(root(), "go-example");
+    const binary = path.join(process.env.E2E_ROOT!, "go-example");
     await exec("go", ["build", "-o", binary, "."], {
       cwd: path.join(repo, "examples", "go"),
       env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly" },
@@ -70,42 +44,6 @@ const PREPARE: Record<Language, () => Promise<string[]>> = {
     return [binary];
   },
 };
-
-interface ProgramRun {
-  args: string[];
-  code: number | null;
-  output: string;
-  /** The program's last line, `summary: {...}`: operations and their counts. */
-  summary: Record<string, number>;
-  ms: number;
-}
-
-/** Runs the program in the project's folder, in the project's CLI environment. */
-function runProgram(project: Project, command: string[], args: string[], pulumi: string): Promise<ProgramRun> {
-  const started = Date.now();
-  const [file, ...rest] = command;
-  const child = spawn(file, [...rest, ...args], {
-    cwd: project.dir,
-    env: { ...project.environment(), PULUMI_COMMAND_ROOT: pulumi },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = /^summary: (.*)$/m.exec(output);
-      const result = { args, code, output, summary: line ? JSON.parse(line[1]) : {}, ms: Date.now() - started };
-      if (process.env.E2E_VERBOSE === "1") console.log(`${project.name}: ${args.join(" ")}\n${output}`);
-      resolve(result);
-    });
-  });
-}
-
-function expectOk(run: ProgramRun): void {
-  if (run.code !== 0) throw new Error(`program ${run.args.join(" ")} exited ${run.code}, expected success:\n${run.output}`);
-}
 
 function counts() {
   return {

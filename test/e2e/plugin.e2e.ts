@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DemoValues, Sandbox, startEnos, startTorque } from "../sandbox";
-import { loopbackFetch } from "../sandbox/enos-probe";
+import type { DemoValues, Sandbox } from "../sandbox";
 import { expectFailure, Project } from "./cli";
-import { resetLogs, useE2eSandbox, writes } from "./sandbox";
+import { providerSettings, resetLogs, secondAccount, useE2eSandbox, writes } from "./sandbox";
 
 /**
  * The provider plugin under the real CLI, installed from its release tarball as a user without
@@ -17,7 +16,7 @@ let second: { sandbox: Sandbox; demo: DemoValues };
 let project: Project;
 
 beforeAll(async () => {
-  second = await secondAccount();
+  second = await secondAccount(fx);
   project = Project.copy(path.join(__dirname, "..", "..", "examples", "yaml-accounts"), "yaml-accounts");
   await project.installPlugin();
   const defaults = providerSettings((name) => `gitlab-sources:${name}`, first());
@@ -28,26 +27,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => second?.sandbox.close());
-
-/** A second Torque account and EnOS organization, with tokens, keys and organization of their own. */
-async function secondAccount(): Promise<{ sandbox: Sandbox; demo: DemoValues }> {
-  const torque = await startTorque({});
-  const enos = await startEnos({ gitlabFetch: loopbackFetch(fx.sandbox.gitlab.port) });
-  const demo = { ...fx.demo, torqueToken: "torque-account-b-token", enosAppKey: "account-b-app", enosAppSecret: "account-b-app-secret", enosOrgId: "o-account-b" };
-  torque.addApiToken(demo.torqueToken, { admin: true });
-  torque.addSpace(demo.torqueSpace, { agents: ["sandbox-agent"], credentials: [] });
-  enos.addApp({ appKey: demo.enosAppKey, appSecret: demo.enosAppSecret, orgId: demo.enosOrgId });
-  const close = async () => void (await Promise.all([torque.close(), enos.close()]));
-  return { sandbox: { gitlab: fx.sandbox.gitlab, torque, enos, close }, demo };
-}
-
-/** The config of a provider for one sandbox, under the keys `key` gives each setting. */
-function providerSettings(key: (name: string) => string, { sandbox, demo }: { sandbox: Sandbox; demo: DemoValues }) {
-  return {
-    plain: { [key("torqueUrl")]: sandbox.torque.url, [key("enosApiGateway")]: sandbox.enos.url, [key("enosOrgId")]: demo.enosOrgId, [key("enosAppKey")]: demo.enosAppKey },
-    secret: { [key("torqueToken")]: demo.torqueToken, [key("enosAppSecret")]: demo.enosAppSecret },
-  };
-}
 
 /** The registrations a sandbox holds, by kind: the names this stack gave them. */
 function registrations({ sandbox, demo }: { sandbox: Sandbox; demo: DemoValues }) {

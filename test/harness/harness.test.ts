@@ -70,6 +70,14 @@ describe("harness: a trivial dynamic provider through the real provider host", (
     expect(stack.state.size).toBe(0);
   });
 
+  test("a failed preview has no steps, and `changes` refuses it rather than calling it clean", async () => {
+    const stack = new Stack();
+    await stack.up([file("a", "one")]);
+    const failed = await stack.preview([file("a", "")]);
+    expect(failed.steps).toEqual([]);
+    expect(() => changes(failed)).toThrow(/the operation failed, so it cannot say what changes:\n.*content must not be empty/);
+  });
+
   test("secret inputs stay secret in the checkpoint; outputs of the same key are re-marked", async () => {
     const stack = new Stack();
     await stack.up([file("a", { $secret: "s3cr3t-value" })]);

@@ -366,7 +366,13 @@ function cloneState(state: Map<string, ResourceState>): Map<string, ResourceStat
   return new Map([...state].map(([urn, r]) => [urn, structuredClone(r)]));
 }
 
-/** Steps that change something (what `--expect-no-changes` fails on). */
+/**
+ * Steps that change something (what `--expect-no-changes` fails on). Throws when the operation
+ * or the program reported an error: a failed Check, Diff or Read records an error and no step,
+ * so "no changes" of a failed run would otherwise pass, as `--expect-no-changes` never does.
+ */
 export function changes(result: OperationResult): Step[] {
+  const failures = [...result.errors.map((e) => `${e.urn}: ${e.message}`), ...result.programErrors.map((e) => `program: ${e}`)];
+  if (failures.length > 0) throw new Error(`the operation failed, so it cannot say what changes:\n${failures.join("\n")}`);
   return result.steps.filter((s) => s.op !== "same");
 }

@@ -58,12 +58,23 @@ export function hostility(timeoutMs: number): fc.Arbitrary<Hostility> {
   );
 }
 
+/** A request the current script got, and the complete answer it was sent, if it was sent one. */
+export interface Exchange {
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  /** Status and body (before any gzip) of a complete answer; absent when the answer was cut, garbled or never came. */
+  answer?: { status: number; body: string };
+}
+
 export interface HostileServer {
   url: string;
   /** The answers for the next requests, in order; once used up, each connection is closed at once. */
   play(script: Hostility[]): void;
   /** Requests the current script got. */
   readonly served: number;
+  /** What the current script's requests were answered, in order. */
+  readonly exchanges: readonly Exchange[];
   close(): Promise<void>;
 }
 
@@ -74,6 +85,7 @@ export interface HostileServer {
 export async function startHostileServer(options: { maxResponseBytes: number; plausible: (path: string, seed: number) => string }): Promise<HostileServer> {
   let script: Hostility[] = [];
   let served = 0;
+  let exchanges: Exchange[] = [];
   const sockets = new Set<net.Socket>();
   const oversized = Buffer.alloc(options.maxResponseBytes + 1, "x");
   const bomb = gzipBomb(options.maxResponseBytes * 4);
@@ -82,7 +94,9 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
     const answer: Hostility = script[served++] ?? { kind: "reset", afterStatusLine: false };
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => respond(answer, req, res, Buffer.concat(chunks).toString()));
+    const exchange: Exchange = { method: req.method ?? "GET", url: req.url ?? "/" };
+    exchanges.push(exchange);
+    req.on("end", () => respond(answer, req, res, Buffer.concat(chunks).toString(), exchange));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -97,7 +111,7 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
     return raw.split(CREDENTIAL_ECHO).join(JSON.stringify(`${credentials.join(" ")}\n${requestBody}\r\n\tat Server.handle`).slice(1, -1));
   };
 
-  function respond(answer: Hostility, req: http.IncomingMessage, res: http.ServerResponse, requestBody: string): void {
+  function respond(answer: Hostility, req: http.IncomingMessage, res: http.ServerResponse, requestBody: string, exchange: Exchange): void {
     const socket = req.socket;
     switch (answer.kind) {
       case "answer": {
@@ -107,6 +121,7 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
         if (answer.retryAfter) headers["Retry-After"] = answer.retryAfter;
         if (answer.gzip) headers["Content-Encoding"] = "gzip";
         res.writeHead(answer.status, headers).end(answer.gzip ? zlib.gzipSync(body) : body);
+        exchange.answer = { status: answer.status, body: body.toString() };
         return;
       }
       case "truncated": {
@@ -131,6 +146,7 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
           if (at >= body.length) {
             clearInterval(timer);
             res.end();
+            exchange.answer = { status: 200, body: body.toString() };
           }
         }, answer.everyMs);
         res.once("close", () => clearInterval(timer));
@@ -146,6 +162,7 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
         const host = req.headers.host ?? "127.0.0.1";
         const location = { elsewhere: "http://127.0.0.2:9/stolen", https: `https://${host}${req.url}`, same: `${req.url}`, garbage: "http://[::" }[answer.to];
         res.writeHead(answer.status, { Location: location }).end();
+        exchange.answer = { status: answer.status, body: "" };
         return;
       }
       case "garbage":
@@ -163,6 +180,10 @@ export async function startHostileServer(options: { maxResponseBytes: number; pl
     play(next) {
       script = next;
       served = 0;
+      exchanges = [];
+    },
+    get exchanges() {
+      return exchanges;
     },
     get served() {
       return served;

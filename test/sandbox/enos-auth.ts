@@ -117,6 +117,31 @@ export class EnosTokens {
   }
 }
 
+/**
+ * The gateway's guard on a signed call's `apim-timestamp` and `apim-signature`: the timestamp
+ * (milliseconds) within five minutes of the gateway's clock, and a signature never seen before
+ * (one seen within the window is a replay; one outside it fails the window already).
+ */
+export class SignatureGuard {
+  private readonly seen = new Map<string, number>();
+
+  /** Why the call is refused, or undefined; a signature accepted here is remembered. */
+  refusal(timestamp: string, signature: string): string | undefined {
+    const ms = /^\d+$/.test(timestamp) ? Number(timestamp) : NaN;
+    const now = Date.now();
+    if (!(Math.abs(now - ms) <= TIMESTAMP_TOLERANCE_MS)) {
+      return `apim-timestamp ${timestamp} is not within 5 minutes of the gateway's time (${now}, milliseconds since the epoch)`;
+    }
+    for (const [seen, at] of this.seen) {
+      if (now - at <= TIMESTAMP_TOLERANCE_MS) break; // remembered in the order seen
+      this.seen.delete(seen);
+    }
+    if (this.seen.has(signature)) return "Replayed request: this apim-signature was already used";
+    this.seen.set(signature, now);
+    return undefined;
+  }
+}
+
 export function isExpired(token: IssuedToken): boolean {
   return token.expiresAt <= Date.now();
 }

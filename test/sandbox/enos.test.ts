@@ -169,6 +169,35 @@ describe("EnOS emulator", () => {
       expect(answer.json.msg).toContain("signature");
     });
 
+    it.each([
+      ["six minutes old", () => String(Date.now() - 6 * 60_000)],
+      ["six minutes ahead", () => String(Date.now() + 6 * 60_000)],
+      ["in seconds", () => String(Math.floor(Date.now() / 1000))],
+      ["not a number", () => "now"],
+    ])("answers HTTP 401 naming apim-timestamp for a timestamp %s, however well signed", async (_, timestamp) => {
+      const answer = await send(signedCall(enos.url, APP, token, { action: "search" }, {}, undefined, timestamp()));
+      expect([answer.status, answer.json.code]).toEqual([401, 401]);
+      expect(answer.json.msg).toMatch(/apim-timestamp .* is not within 5 minutes/);
+    });
+
+    it("accepts a timestamp four minutes off either way", async () => {
+      for (const offset of [-4 * 60_000, 4 * 60_000]) {
+        const answer = await send(signedCall(enos.url, APP, token, { action: "search" }, {}, undefined, String(Date.now() + offset)));
+        expect(answer.json.code).toBe(0);
+      }
+    });
+
+    it("answers HTTP 401 to a replayed call: the same signature twice, whatever the first call's outcome", async () => {
+      const request = signedCall(enos.url, APP, token, { action: "search" });
+      expect((await send(request)).json.code).toBe(0);
+      const again = await send(request);
+      expect([again.status, again.json.code]).toEqual([401, 401]);
+      expect(again.json.msg).toContain("Replayed request");
+      const failed = signedCall(enos.url, APP, token, { action: "get", dataSourceId: "ds-none" });
+      expect((await send(failed)).json.code).toBe(40401);
+      expect((await send(failed)).json.msg).toContain("Replayed request");
+    });
+
     it("verifies the signature over the sorted query, whatever order the URL has", async () => {
       const request = signedCall(enos.url, APP, token, { action: "search" });
       const [base, query] = request.url.split("?");

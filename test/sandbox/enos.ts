@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
-import { EnosTokens, apiSignature, isExpired, type EnosApp, type TokenServiceAnswer } from "./enos-auth";
+import { EnosTokens, SignatureGuard, apiSignature, isExpired, type EnosApp, type TokenServiceAnswer } from "./enos-auth";
 import { DataSources, type BusinessResult, type DataSourceRecord, type DataSourceSeed } from "./enos-data-sources";
 import { loopbackFetch, probeGitLab, type GitLabFetch, type TestResult } from "./enos-probe";
 import type { RateLimitFault, StatusFault } from "./faults";
@@ -28,6 +28,7 @@ export class EnosServer extends SandboxServer {
   /** Hosts ("host" or "host:port") EnOS cannot reach: `test` fails for them without trying. */
   readonly unreachableHosts = new Set<string>();
   private readonly tokens = new EnosTokens();
+  private readonly signatures = new SignatureGuard();
   private readonly sources = new DataSources((gitUrl, token) => this.testConnection(gitUrl, token));
   private readonly routes: Route<Handler>[];
 
@@ -123,6 +124,8 @@ export class EnosServer extends SandboxServer {
     if (signature !== apiSignature(accessToken, request.query, request.body, timestamp, app.appSecret)) {
       return refusal(401, 401, "Invalid signature (apim-signature)");
     }
+    const refused = this.signatures.refusal(timestamp, signature);
+    if (refused) return refusal(401, 401, refused);
     const contentType = (header("content-type") ?? "").replace(/\s/g, "").toLowerCase();
     if (contentType !== "application/json;charset=utf-8") {
       return refusal(200, 40001, "Invalid parameter: Content-Type must be application/json;charset=UTF-8");

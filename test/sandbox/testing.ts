@@ -39,7 +39,7 @@ export async function callFailure(url: string, init: RequestInit = {}): Promise<
 
 let lastTimestamp = 0;
 
-/** Milliseconds since the epoch, never the same twice (the token service rejects a reused encryption). */
+/** Milliseconds since the epoch, never the same twice (the gateway rejects a reused encryption or signature). */
 export function uniqueTimestamp(): number {
   lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
   return lastTimestamp;
@@ -88,10 +88,10 @@ export function signedCall(
   query: Record<string, string>,
   body: unknown = {},
   servicePath = "/data-source-registration/v2.0",
+  timestamp = String(uniqueTimestamp()),
 ): SignedCall {
   const params = new URLSearchParams({ orgId: app.orgId, ...query });
   const rawBody = JSON.stringify(body);
-  const timestamp = String(Date.now());
   const headers = {
     "Content-Type": "application/json;charset=UTF-8",
     "apim-accesstoken": token,

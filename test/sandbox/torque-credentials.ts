@@ -78,15 +78,14 @@ export class CredentialStore {
     return { status: 200 };
   }
 
+  /** The body `{space_name, credential_name}` is required, as the official client sends it. */
   delete(name: string, body: string): SandboxResponse {
-    if (body !== "") {
-      const value = parseJson(body);
-      if (!isObject(value)) return invalidBody();
-      const problems = checkFields(value, DELETE_RULES);
-      if (problems.length > 0) return torqueErrors(400, problems);
-      if (value.space_name !== this.space || value.credential_name !== name) {
-        return torqueError(400, "credential_name", "space_name and credential_name must name the space and the credential of the path");
-      }
+    const value = parseJson(body);
+    if (!isObject(value)) return invalidBody();
+    const problems = checkFields(value, DELETE_RULES);
+    if (problems.length > 0) return torqueErrors(400, problems);
+    if (value.space_name !== this.space || value.credential_name !== name) {
+      return torqueError(400, "credential_name", "space_name and credential_name must name the space and the credential of the path");
     }
     if (!this.records.has(name)) return this.notFound(name);
     const user = this.usedBy(name);

@@ -447,7 +447,17 @@ describe("Torque emulator", () => {
       const deleted = await api("DELETE", `${STORE}/ci-gitlab`, { space_name: "platform", credential_name: "ci-gitlab" });
       expect(deleted.status).toBe(200);
       expect((await api("GET", `${STORE}/ci-gitlab`)).status).toBe(404);
-      expect((await api("DELETE", `${STORE}/ci-gitlab`)).status).toBe(404);
+      const again = await api("DELETE", `${STORE}/ci-gitlab`, { space_name: "platform", credential_name: "ci-gitlab" });
+      expect([again.status, fieldNames(again)]).toEqual([404, ["NotFound"]]);
+    });
+
+    it("refuses a delete without the body {space_name, credential_name}, or with part of it", async () => {
+      expect((await api("POST", STORE, credentialBody())).status).toBe(200);
+      const bare = await api("DELETE", `${STORE}/ci-gitlab`);
+      expect([bare.status, fieldNames(bare)]).toEqual([400, ["body"]]);
+      const partial = await api("DELETE", `${STORE}/ci-gitlab`, { space_name: "platform" });
+      expect([partial.status, fieldNames(partial)]).toEqual([400, ["credential_name"]]);
+      expect(torque.credentials("platform").map((c) => c.name)).toEqual(["gitlab-cred", "ci-gitlab"]);
     });
 
     it.each([
@@ -479,7 +489,7 @@ describe("Torque emulator", () => {
       expect((await api("POST", "/api/spaces/nowhere/settings/credentialstore", credentialBody({ space_name: "nowhere" }))).status).toBe(404);
       expect((await api("GET", "/api/spaces/nowhere/settings/credentialstore/x")).status).toBe(404);
       await api("POST", "/api/spaces/platform/repositories/gitlabEnterprise", repositoryBody({ credential_name: "gitlab-cred" }));
-      const inUse = await api("DELETE", `${STORE}/gitlab-cred`);
+      const inUse = await api("DELETE", `${STORE}/gitlab-cred`, { space_name: "platform", credential_name: "gitlab-cred" });
       expect([inUse.status, fieldNames(inUse)]).toEqual([409, ["credential_name"]]);
       const mismatch = await api("DELETE", `${STORE}/gitlab-cred`, { space_name: "platform", credential_name: "other" });
       expect([mismatch.status, fieldNames(mismatch)]).toEqual([400, ["credential_name"]]);
@@ -498,6 +508,38 @@ describe("Torque emulator", () => {
       expect([unknown.status, fieldNames(unknown)]).toEqual([404, ["NotFound"]]);
       const wrongMethod = await api("PATCH", PROVIDERS, providerBody());
       expect([wrongMethod.status, fieldNames(wrongMethod)]).toEqual([405, ["MethodNotAllowed"]]);
+    });
+
+    it("answers 415 to a write whose body is not declared JSON, and takes charset parameters", async () => {
+      const send = (method: string, path: string, body: unknown, contentType?: string) =>
+        call(`${torque.url}${path}`, { method, body: JSON.stringify(body), headers: { Authorization: `Bearer ${ADMIN}`, ...(contentType ? { "Content-Type": contentType } : {}) } });
+      for (const contentType of [undefined, "text/plain", "application/x-www-form-urlencoded"]) {
+        const answer = await send("POST", PROVIDERS, providerBody(), contentType);
+        expect([contentType, answer.status, fieldNames(answer)]).toEqual([contentType, 415, ["UnsupportedMediaType"]]);
+      }
+      const id = await createProvider();
+      expect((await send("PUT", `${PROVIDERS}/${id}`, providerBody(), "text/plain")).status).toBe(415);
+      const store = "/api/spaces/platform/settings/credentialstore/gitlab-cred";
+      expect((await send("DELETE", store, { space_name: "platform", credential_name: "gitlab-cred" }, "text/plain")).status).toBe(415);
+      expect((await send("PUT", `${PROVIDERS}/${id}`, providerBody({ name: "renamed" }), "application/json; charset=utf-8")).status).toBe(200);
+      expect(torque.providers().map((p) => p.name)).toEqual(["renamed"]);
+    });
+
+    it("answers each success status the contract documents for a write when switched to it, and refuses one it does not", async () => {
+      torque.answerSuccess("createProvider", 200);
+      const created = await api<string>("POST", PROVIDERS, providerBody());
+      expect([created.status, created.json]).toEqual([200, expect.stringMatching(GUID)]);
+      torque.answerSuccess("createProvider", 202);
+      expect((await api("POST", PROVIDERS, providerBody({ name: "gitlab-2", repos: [] }))).status).toBe(202);
+      torque.answerSuccess("deleteProvider", 200);
+      expect((await api("DELETE", `${PROVIDERS}/${created.json}`)).status).toBe(200);
+      expect((await api("DELETE", `${PROVIDERS}/${created.json}`)).status).toBe(404); // a failure keeps its status
+      torque.answerSuccess("createRepository", 200);
+      const repository = await api("POST", "/api/spaces/platform/repositories/gitlabEnterprise", repositoryBody({ credential_name: "gitlab-cred" }));
+      expect(repository.status).toBe(200);
+      torque.answerSuccess("deleteRepository", 202);
+      expect((await api("DELETE", "/api/spaces/platform/repositories?repository_name=assets")).status).toBe(202);
+      expect(() => torque.answerSuccess("createRepository", 204)).toThrow("the contract does not document 204 for createRepository (202, 200)");
     });
 
     it("answers a status fault and a rateLimit fault in the errors format", async () => {

@@ -25,8 +25,24 @@ interface TorqueRoute {
   adminOnly: boolean;
   /** A [designed] route, which `designedRoutes` can switch off. */
   designed: boolean;
+  /** A write whose success status the contract leaves open (see SUCCESS_STATUSES). */
+  write?: Write;
   run: (request: SandboxRequest, params: string[]) => SandboxResponse;
 }
+
+/**
+ * The writes for which the contract documents several success statuses, each with them; the
+ * sandbox answers the first unless `answerSuccess` picks another, so that every status a real
+ * server may send is met in some test.
+ */
+export const SUCCESS_STATUSES = {
+  createProvider: [201, 200, 202],
+  updateProvider: [200, 202],
+  deleteProvider: [204, 200, 202],
+  createRepository: [202, 200],
+  deleteRepository: [204, 200, 202],
+} as const;
+export type Write = keyof typeof SUCCESS_STATUSES;
 
 const SPACES = /^\/api\/spaces$/;
 const PROVIDERS = /^\/api\/settings\/repository_providers$/;
@@ -41,22 +57,23 @@ export class TorqueServer extends SandboxServer {
   createResponseShape: CreateResponseShape = "string";
   /** When not "on", the [designed] provider routes answer this status, like a server without them. */
   designedRoutes: "on" | 404 | 405 = "on";
+  private readonly successStatus = new Map<Write, number>();
   private readonly apiTokens = new Map<string, { admin: boolean }>();
   private readonly repositoryProviders = new RepositoryProviders();
   private readonly spaces = new Spaces(this.repositoryProviders);
   private readonly routes: Route<TorqueRoute>[] = [
-    route("POST", PROVIDERS, adminOnly, (request) =>
+    route("POST", PROVIDERS, { ...adminOnly, write: "createProvider" }, (request) =>
       this.repositoryProviders.create(request.body, this.createResponseShape),
     ),
     route("GET", PROVIDERS, designedAdminOnly, () => this.repositoryProviders.list()),
     route("GET", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.get(id)),
-    route("PUT", PROVIDER, designedAdminOnly, (request, [id]) => this.repositoryProviders.update(id, request.body)),
-    route("DELETE", PROVIDER, designedAdminOnly, (_, [id]) => this.repositoryProviders.delete(id)),
+    route("PUT", PROVIDER, { ...designedAdminOnly, write: "updateProvider" }, (request, [id]) => this.repositoryProviders.update(id, request.body)),
+    route("DELETE", PROVIDER, { ...designedAdminOnly, write: "deleteProvider" }, (_, [id]) => this.repositoryProviders.delete(id)),
     route("GET", SPACES, anyToken, () => jsonResponse(200, this.spaces.names().map((name) => ({ name })))),
-    route("POST", GITLAB_REPOSITORIES, anyToken, (request, [space]) => this.spaces.create(space, request.body)),
+    route("POST", GITLAB_REPOSITORIES, { ...anyToken, write: "createRepository" }, (request, [space]) => this.spaces.create(space, request.body)),
     route("GET", REPOSITORIES, anyToken, (_, [space]) => this.spaces.list(space)),
     route("PUT", REPOSITORY, anyToken, (request, [space, name]) => this.spaces.update(space, name, request.body)),
-    route("DELETE", REPOSITORIES, anyToken, (request, [space]) =>
+    route("DELETE", REPOSITORIES, { ...anyToken, write: "deleteRepository" }, (request, [space]) =>
       this.spaces.delete(space, request.query.get("repository_name")),
     ),
     route("POST", CREDENTIALS, anyToken, (request, [space]) => this.spaces.withStore(space, (store) => store.create(request.body))),
@@ -68,6 +85,14 @@ export class TorqueServer extends SandboxServer {
       this.spaces.withStore(space, (store) => store.delete(name, request.body)),
     ),
   ];
+
+  /** From now on, a successful `write` answers `status`, one of those the contract documents for it. */
+  answerSuccess(write: Write, status: number): void {
+    if (!(SUCCESS_STATUSES[write] as readonly number[]).includes(status)) {
+      throw new Error(`sandbox: the contract does not document ${status} for ${write} (${SUCCESS_STATUSES[write].join(", ")})`);
+    }
+    this.successStatus.set(write, status);
+  }
 
   addApiToken(token: string, access: { admin: boolean }): void {
     this.apiTokens.set(token, access);
@@ -154,7 +179,12 @@ export class TorqueServer extends SandboxServer {
     if (handler.adminOnly && !access.admin) {
       return torqueError(403, "Forbidden", "Repository providers require Torque Admin permissions");
     }
-    return handler.run(request, params);
+    const unsupported = unsupportedBody(request);
+    if (unsupported) return unsupported;
+    const answer = handler.run(request, params);
+    const status = handler.write && this.successStatus.get(handler.write);
+    if (!status || answer.status < 200 || answer.status > 299) return answer;
+    return status === 204 ? { status } : { ...answer, status };
   }
 
   protected faultResponse(fault: StatusFault | RateLimitFault): SandboxResponse {
@@ -182,6 +212,17 @@ function route(
   run: TorqueRoute["run"],
 ): Route<TorqueRoute> {
   return { method, pattern, handler: { ...access, run } };
+}
+
+/**
+ * 415 for a write whose body is not declared JSON: POST and PUT always carry one, a DELETE
+ * may (the credential store's does).
+ */
+function unsupportedBody(request: SandboxRequest): SandboxResponse | undefined {
+  const hasBody = request.method === "POST" || request.method === "PUT" || request.body !== "";
+  const type = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (!hasBody || type === "application/json") return undefined;
+  return torqueError(415, "UnsupportedMediaType", `${request.method} ${request.path} takes a JSON body with Content-Type: application/json`);
 }
 
 function missingRoute(status: 404 | 405, request: SandboxRequest): SandboxResponse {

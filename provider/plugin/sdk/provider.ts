@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SETTING_NAMES, SETTINGS, type SettingName } from "../../core/context";
 import { PACKAGE } from "../../core/spec";
-import { PLUGIN_VERSION } from "./resource";
+import { PLUGIN_DOWNLOAD_URL, PLUGIN_VERSION } from "./resource";
 
 type NumberSetting = Extract<SettingName, `${string}${"Seconds" | "Concurrency" | "Megabytes"}`>;
 
@@ -20,6 +20,6 @@ export class Provider extends pulumi.ProviderResource {
       const value = args[key];
       if (value !== undefined) props[key] = SETTINGS[key].secret ? pulumi.secret(value) : value;
     }
-    super(PACKAGE, name, props, { version: PLUGIN_VERSION, ...opts });
+    super(PACKAGE, name, props, { version: PLUGIN_VERSION, pluginDownloadURL: PLUGIN_DOWNLOAD_URL, ...opts });
   }
 }

@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

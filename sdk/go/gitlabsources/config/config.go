@@ -4,7 +4,7 @@
 package config
 
 import (
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )

@@ -8,8 +8,8 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources"
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -6,8 +6,8 @@ package torque
 import (
 	"fmt"
 
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/blang/semver"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -8,8 +8,8 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources"
-	"example.com/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources"
+	"github.com/pulumi-gitlab-sources/pulumi-gitlab-sources/sdk/go/gitlabsources/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -151,7 +151,7 @@ type spaceRepositoryArgs struct {
 	Preflight *gitlabsources.PreflightMode `pulumi:"preflight"`
 	// Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
 	RepositoryName string `pulumi:"repositoryName"`
-	// The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
+	// The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). A change updates the repository in place.
 	RepositoryProvider *RepositoryProvider `pulumi:"repositoryProvider"`
 	// URL of the GitLab repository, `http(s)://host[:port]/namespace/project`. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
 	RepositoryUrl string `pulumi:"repositoryUrl"`
@@ -183,7 +183,7 @@ type SpaceRepositoryArgs struct {
 	Preflight gitlabsources.PreflightModePtrInput
 	// Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
 	RepositoryName pulumi.StringInput
-	// The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
+	// The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). A change updates the repository in place.
 	RepositoryProvider RepositoryProviderInput
 	// URL of the GitLab repository, `http(s)://host[:port]/namespace/project`. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
 	RepositoryUrl pulumi.StringInput

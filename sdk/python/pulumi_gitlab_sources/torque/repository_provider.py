@@ -136,7 +136,7 @@ class RepositoryProvider(pulumi.CustomResource):
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in the README). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
+        A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in docs/guides/torque.md). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
 
         As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:RepositoryProvider`: the alias lets such a stack move to the plugin without replacing anything.
 
@@ -156,7 +156,7 @@ class RepositoryProvider(pulumi.CustomResource):
                  args: RepositoryProviderArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in the README). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
+        A self-managed GitLab server registered with Torque as a repository provider (type gitLabEnterprise), so that repositories under its base URL connect to spaces without a token of their own. Torque documents only its create (POST /api/settings/repository_providers) and no longer documents this flow for GitLab; reading, updating and deleting it use routes this package designed, which a Torque server may lack (see Repository providers in docs/guides/torque.md). Torque now documents self-managed GitLab as an agent plus a token per repository or a stored credential (torque.GitCredential).
 
         As a dynamic resource (the TypeScript classes of the npm package), its type in state and URNs is `pulumi-nodejs:dynamic/torque:RepositoryProvider`: the alias lets such a stack move to the plugin without replacing anything.
 

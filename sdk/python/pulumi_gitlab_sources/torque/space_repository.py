@@ -49,7 +49,7 @@ class SpaceRepositoryArgs:
         :param pulumi.Input[_builtins.bool] eac_auto_registration: Let Torque register environment-as-code files it finds in the repository. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
         :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
-        :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
+        :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). A change updates the repository in place.
         :param pulumi.Input[_builtins.int] sync_timeout_seconds: How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] token: GitLab token of the repository itself (read_api and read_repository); Torque stores it as the space credential named credentialName. A change rotates that stored credential in place: the repository stays connected.
         :param pulumi.Input[_builtins.bool] use_all_agents: Use every agent of the space. Default: true when agents is empty. A change updates the repository in place.
@@ -212,7 +212,7 @@ class SpaceRepositoryArgs:
     @pulumi.getter(name="repositoryProvider")
     def repository_provider(self) -> pulumi.Input[Optional['RepositoryProvider']]:
         """
-        The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
+        The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). A change updates the repository in place.
         """
         return pulumi.get(self, "repository_provider")
 
@@ -293,7 +293,7 @@ class SpaceRepository(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] gitlab_ca_bundle: PEM certificates to trust for this GitLab server (a private CA), in the connectivity test. Default: the provider setting gitlabCaBundle (stack config gitlab-sources:gitlabCaBundle) or GITLAB_CA_BUNDLE. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input['_root_enums.PreflightMode'] preflight: The connectivity test run by check (pulumi preview and up): "strict" fails on a problem, "warn" reports it in the log and goes on, "off" skips the network. Steers this provider only: a change changes nothing in Torque.
         :param pulumi.Input[_builtins.str] repository_name: Name of the repository in the space; unique in the space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
-        :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in the README). A change updates the repository in place.
+        :param pulumi.Input['RepositoryProvider'] repository_provider: The repository provider whose baseUrl covers repositoryUrl: the repository then needs no token of its own (Torque no longer documents this flow for GitLab, see Repository providers in docs/guides/torque.md). A change updates the repository in place.
         :param pulumi.Input[_builtins.str] repository_url: URL of the GitLab repository, `http(s)://host[:port]/namespace/project`. A change replaces the repository, removing the old one first (Torque's update changes only the credential and the agents, and the name stays taken until then).
         :param pulumi.Input[_builtins.str] space: Name of the Torque space. A change replaces the repository: Torque cannot rename it or move it (the new one is connected before the old one is removed).
         :param pulumi.Input[_builtins.int] sync_timeout_seconds: How long create (and an update of a repository that is not Connected) waits for the sync to end. Default: 120. Steers this provider only: a change changes nothing in Torque.
