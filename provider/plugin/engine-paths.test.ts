@@ -14,48 +14,23 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { useSandbox } from "../../test/support/fixture";
 import { clashAdvice } from "../../test/support/messages";
+import { call, configured, providerUrn, raw, sandboxSettings, SECRET, urn, type Service } from "../../test/support/plugin";
 import { withEnv } from "../../test/support/servers";
 import { setLogSink } from "../core/log";
 import { resourceProviderService } from "./server";
 import { fromStruct, toStruct } from "./wire";
 
 const fx = useSandbox();
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 const DATA_SOURCE = "gitlab-sources:enos:GitLabDataSource";
 const REPOSITORY = "gitlab-sources:torque:SpaceRepository";
 const CREDENTIAL = "gitlab-sources:torque:GitCredential";
 const { DIFF_NONE, DIFF_SOME } = provproto.DiffResponse.DiffChanges;
 const { Kind } = provproto.PropertyDiff;
 
-type Service = grpc.UntypedServiceImplementation;
 type Props = Record<string, unknown>;
 
-function call<Res>(service: Service, method: string, request: unknown): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    (service[method] as (call: unknown, callback: grpc.sendUnaryData<Res>) => void)({ request }, (err, res) => (err ? reject(err) : resolve(res as Res)));
-  });
-}
-const raw = (struct: structproto.Struct | undefined) => struct?.toJavaScript() ?? {};
-const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
-const providerUrn = (name: string) => `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
-
-/** A plugin process configured by the engine: CheckConfig, then Configure. */
-async function plugin(args: Props = settings(), name = "default_0_1_0", attach?: (address: string) => void): Promise<Service> {
-  const service = resourceProviderService("0.1.0", "{}", attach);
-  await call(service, "checkConfig", new provproto.CheckRequest().setUrn(providerUrn(name)).setName(name).setNews(toStruct(args)));
-  await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setUrn(providerUrn(name)).setName(name).setAcceptsecrets(true));
-  return service;
-}
-
-const settings = (over: Props = {}): Props => ({
-  torqueUrl: fx.sandbox.torque.url,
-  torqueToken: fx.demo.torqueToken,
-  enosApiGateway: fx.sandbox.enos.url,
-  enosOrgId: fx.demo.enosOrgId,
-  enosAppKey: fx.demo.enosAppKey,
-  enosAppSecret: fx.demo.enosAppSecret,
-  ...over,
-});
+const plugin = (args: Props = settings(), name = "default_0_1_0") => configured(args, name);
+const settings = (over: Props = {}) => sandboxSettings(fx, over);
 
 const gitlab = (path = "platform/ml/models") => `${fx.sandbox.gitlab.url}/${path}`;
 const dataSource = (name: string) => ({ name, gitUrl: gitlab(), token: fx.demo.gitlabToken, preflight: "off" });

@@ -10,7 +10,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { useSandbox } from "../../test/support/fixture";
-import { call, check, checked, configured, createRequest, type Service, updateRequest, urn } from "../../test/support/plugin";
+import { call, check, checked, configured, createRequest, sandboxSettings, type Service, updateRequest, urn } from "../../test/support/plugin";
 import { resetLogs, writes } from "../../test/support/writes";
 import { setLogSink } from "../core/log";
 import { UNKNOWN } from "../core/unknown";
@@ -23,15 +23,7 @@ const REPOSITORY = "gitlab-sources:torque:SpaceRepository";
 const CREDENTIAL = "gitlab-sources:torque:GitCredential";
 type Props = Record<string, unknown>;
 
-const settings = (over: Props = {}): Props => ({
-  torqueUrl: fx.sandbox.torque.url,
-  torqueToken: fx.demo.torqueToken,
-  enosApiGateway: fx.sandbox.enos.url,
-  enosOrgId: fx.demo.enosOrgId,
-  enosAppKey: fx.demo.enosAppKey,
-  enosAppSecret: fx.demo.enosAppSecret,
-  ...over,
-});
+const settings = (over: Props = {}) => sandboxSettings(fx, over);
 const gitlab = (path = "") => `${fx.sandbox.gitlab.url}/${path}`;
 const dataSource = (name: string, over: Props = {}) => ({ name, gitUrl: gitlab("platform/ml/models"), token: fx.demo.gitlabToken, ...over });
 const repository = (name: string, over: Props = {}) => ({ space: fx.demo.torqueSpace, repositoryName: name, repositoryUrl: gitlab("platform/infra"), token: fx.demo.gitlabToken, ...over });

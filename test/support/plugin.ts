@@ -8,6 +8,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { resourceProviderService } from "../../provider/plugin/server";
 import { fromStruct, toStruct } from "../../provider/plugin/wire";
+import type { DemoValues, Sandbox } from "../sandbox";
 
 export type Service = grpc.UntypedServiceImplementation;
 type Props = Record<string, unknown>;
@@ -25,10 +26,18 @@ export function call<Res>(service: Service, method: string, request: unknown): P
 /** What the engine stores: secrets still marked. */
 export const raw = (struct: structproto.Struct | undefined) => struct?.toJavaScript() ?? {};
 
+export const providerUrn = (name: string) => `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
+
+/** The plugin's settings for the sandbox's Torque account and EnOS organization. */
+export function sandboxSettings({ sandbox, demo }: { sandbox: Sandbox; demo: DemoValues }, over: Props = {}): Props {
+  const { torque, enos } = sandbox;
+  return { torqueUrl: torque.url, torqueToken: demo.torqueToken, enosApiGateway: enos.url, enosOrgId: demo.enosOrgId, enosAppKey: demo.enosAppKey, enosAppSecret: demo.enosAppSecret, ...over };
+}
+
 /** A plugin process configured as the default provider (stack config) or an explicit one (its inputs). */
 export async function configured(args: Props, name = "default_0_1_0", acceptSecrets = true): Promise<Service> {
   const service = resourceProviderService("0.1.0", "{}");
-  const urn = `urn:pulumi:dev::p::pulumi:providers:gitlab-sources::${name}`;
+  const urn = providerUrn(name);
   await call(service, "checkConfig", new provproto.CheckRequest().setUrn(urn).setName(name).setNews(toStruct(args)));
   await call(service, "configure", new provproto.ConfigureRequest().setArgs(toStruct(args)).setName(name).setUrn(urn).setAcceptsecrets(acceptSecrets));
   return service;
