@@ -93,6 +93,12 @@ describe("resources", () => {
     expect(fromStruct(known.getInputs())).toMatchObject({ storedCredentialSpace: fx.demo.torqueSpace, storedCredentialName: "gitlab-demo-credential", credentialName: "gitlab-demo-credential" });
     const later = await check(service, { ...news, repositoryProvider: UNKNOWN }, {}, type);
     expect(fromStruct(later.getInputs())).toMatchObject({ providerId: UNKNOWN });
+    const laterCredential = await check(service, { ...news, credential: UNKNOWN }, {}, type);
+    expect([laterCredential.getFailuresList(), fromStruct(laterCredential.getInputs())]).toMatchObject([[], { storedCredentialSpace: UNKNOWN, storedCredentialName: UNKNOWN }]);
+    // A reference left empty is no reference.
+    const none = await check(service, { ...news, credential: "", repositoryProvider: null, token: fx.demo.gitlabToken }, {}, type);
+    expect(none.getFailuresList()).toEqual([]);
+    for (const key of ["credential", "repositoryProvider", "storedCredentialName", "providerId"]) expect(fromStruct(none.getInputs())).not.toHaveProperty(key);
     const bad = await check(service, { ...news, credential: "no-slash" }, {}, type);
     expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toContainEqual(["credential", "credential: no-slash is not a git credential id; use <space>/<name>, e.g. platform/assets."]);
   });
@@ -201,12 +207,15 @@ describe("read", () => {
   const read = (service: Service, id: string, state: Record<string, unknown>, inputs: Record<string, unknown>) =>
     call<provproto.ReadResponse>(service, "read", new provproto.ReadRequest().setId(id).setType(type).setUrn(`urn:pulumi:dev::p::${type}::gl`).setProperties(toStruct(state)).setInputs(toStruct(inputs)));
 
-  test("a refresh keeps the inputs only the program knows; an import (the id alone) leaves them out", async () => {
+  test("a refresh keeps the inputs only the program knows, with old inputs or without; an import (the id alone) leaves them out", async () => {
     const service = await configured(account());
     const seeded = fx.sandbox.torque.seedProvider({ name: "refreshed", type: "gitLabEnterprise", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [] });
     const inputs = { name: "refreshed", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [], preflight: "off" };
     const refreshed = await read(service, seeded.id, { ...inputs, providerId: seeded.id, type: "gitLabEnterprise" }, inputs);
     expect(fromStruct(refreshed.getInputs())).toMatchObject({ preflight: "off" });
+    // State without inputs (an engine that sends no old inputs) is still a refresh, not an import.
+    const stateOnly = await read(service, seeded.id, { ...inputs, providerId: seeded.id, type: "gitLabEnterprise" }, {});
+    expect(fromStruct(stateOnly.getInputs())).toMatchObject({ preflight: "off" });
     const imported = await read(service, seeded.id, {}, {});
     expect(fromStruct(imported.getInputs())).not.toHaveProperty("preflight");
   });
