@@ -88,6 +88,23 @@ describe("failures: one sentence naming the call and the way out", () => {
     await expect(client.createProvider(provider("long"))).rejects.toMatchObject({ message: `Torque rejected POST ${PROVIDERS} (400): too long.`, clash: false });
   });
 
+  test("a 500 may hide an applied create, not an applied update; an answer without Torque's errors quotes nothing", async () => {
+    failing("POST", PROVIDERS, 500, errors(["internal", "boom"]));
+    await expect(client.createProvider(provider("maybe"))).rejects.toMatchObject({
+      message: `Torque answered 500 to POST ${PROVIDERS}: boom; the service may be down, try again later.`,
+      ambiguous: true,
+    });
+    const { id } = torque.seedProvider({ name: "kept", type: "gitLabEnterprise", baseUrl: GITLAB, token: "glpat-p", repos: [] });
+    failing("PUT", `${PROVIDERS}/${id}`, 500, "<html>oops</html>");
+    await expect(client.updateProvider(id, provider("kept"))).rejects.toMatchObject({
+      message: `Torque answered 500 to PUT ${PROVIDERS}/${id}; the service may be down, try again later.`,
+      ambiguous: false,
+    });
+    torque.faults.clear();
+    failing("POST", PROVIDERS, 400, "not json");
+    await expect(client.createProvider(provider("bad"))).rejects.toThrow(`Torque rejected POST ${PROVIDERS} (400).`);
+  });
+
   test("a created provider's id must be a GUID-like string", async () => {
     failing("POST", PROVIDERS, 201, JSON.stringify({ id: "not an id" }));
     await expect(client.createProvider(provider("odd"))).rejects.toThrow(`Torque: POST ${PROVIDERS} answered 201 without an id (a GUID as JSON string, plain text or {"id"} was expected); check that torque:url points at Torque.`);
