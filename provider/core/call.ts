@@ -30,7 +30,6 @@ export function currentCall(): Call {
 export function stopReason(call = currentCall()): string | undefined {
   const { cancelled, deadline, timeoutSeconds } = call;
   if (cancelled?.aborted) return "the operation was cancelled (Ctrl-C)";
-  // Stryker disable next-line ConditionalExpression: without a deadline, Date.now() >= undefined is false anyway.
   if (deadline !== undefined && Date.now() >= deadline) return `the operation reached its timeout of ${timeoutSeconds} s (customTimeouts)`;
   return undefined;
 }
@@ -71,7 +70,6 @@ export function pause(ms: number, what: string): Promise<void> {
       else resolve();
     };
     const onAbort = () => finish(stopped());
-    // Stryker disable next-line ConditionalExpression: without a deadline, undefined <= ms is false anyway.
     const timer = setTimeout(() => finish(left !== undefined && left <= ms ? stopped() : undefined), left === undefined ? ms : Math.min(ms, left));
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: finish() removes the listener on every path, so `once` changes nothing.
     cancelled?.addEventListener("abort", onAbort, { once: true });
