@@ -76,6 +76,7 @@ export function pause(ms: number, what: string): Promise<void> {
     };
     const onAbort = () => finish(stopped());
     const timer = setTimeout(() => finish(left !== undefined && left <= ms ? stopped() : undefined), left === undefined ? ms : Math.min(ms, left));
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: finish() removes the listener on every path, so `once` changes nothing.
     cancelled?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -134,3 +134,42 @@ describe("signing, against a gateway that refuses a stale timestamp and a replay
     expect(gets.map((r) => [r.status, r.fault])).toEqual([[200, undefined], [200, undefined], [200, undefined], [0, "lostResponse"], [200, undefined]]);
   });
 });
+
+describe("failures: one sentence naming the call and the way out", () => {
+  const answer = (status: number, body: unknown, times = 1) => enos.faults.add({ kind: "body", status, body: JSON.stringify(body), contentType: "application/json", path: SERVICE, method: "POST", times });
+  const ds = { name: "ds_fail", type: "GITLAB" as const, description: "", connection: { gitUrl: "http://git.example.com/g/p", token: "glpat-x" } };
+  const call = (action: string) => `POST ${SERVICE}?action=${action}`;
+
+  test("a 403 quotes the gateway's msg and names the organization setting", async () => {
+    answer(403, { msg: "application not authorised" });
+    await expect(client.get("ds-1")).rejects.toThrow(
+      `EnOS refused ${call("get")} (403) "application not authorised"; check enos:orgId and that the application is authorised for the Data Source Registration service.`,
+    );
+    answer(403, { msg: "" });
+    await expect(client.get("ds-1")).rejects.toThrow(`EnOS refused ${call("get")} (403); check enos:orgId`);
+  });
+
+  test("a 500 may hide an applied create, not an applied update", async () => {
+    answer(500, { code: 500, msg: "boom" });
+    await expect(client.create(ds)).rejects.toMatchObject({ message: `EnOS answered 500 to ${call("create")}; the service may be down, try again later.`, ambiguous: true });
+    answer(500, { code: 500, msg: "boom" });
+    await expect(client.update("ds-1", { description: "", connection: ds.connection })).rejects.toMatchObject({ ambiguous: false });
+  });
+
+  test("a success envelope under a status that is not 2xx is no success", async () => {
+    answer(302, { code: 0, msg: "OK", data: { dataSourceId: "ds-2" } });
+    await expect(client.create(ds)).rejects.toMatchObject({
+      message: expect.stringMatching(new RegExp(`^EnOS answered 302 to ${call("create").replace(/[?]/g, "\\?")} with a success envelope \\(code 0\\), which is no success`)),
+      ambiguous: true,
+    });
+  });
+
+  test("business codes: a name taken, an unknown data source outside an update, any other code", async () => {
+    answer(200, { code: 40901, msg: "name exists" });
+    await expect(client.create(ds)).rejects.toMatchObject({ code: 40901, message: "EnOS already has a data source with that name (40901): name exists." });
+    answer(200, { code: 40401, msg: "" });
+    await expect(client.test("http://git.example.com/g/p", "glpat-x")).rejects.toThrow("EnOS has no such data source (40401).");
+    answer(200, { code: 50017, msg: "quota" });
+    await expect(client.create(ds)).rejects.toThrow("EnOS answered action=create with code 50017: quota.");
+  });
+});

@@ -1,4 +1,4 @@
-import { apiSignature, paramsData, sha256Hex, tokenEncryption } from "./signing";
+import { apiSignature, paramsData, requestTimestamp, sha256Hex, tokenEncryption } from "./signing";
 
 /*
  * Hand-worked examples of the EnOS signing rules (contract: shared/contracts/enos.md,
@@ -100,5 +100,29 @@ describe("EnOS signing: hand-worked examples", () => {
       expect(new Set([base, ...variants]).size).toBe(6);
       for (const v of [base, ...variants]) expect(v).toMatch(/^[0-9a-f]{64}$/);
     });
+  });
+});
+
+describe("apim-timestamp: now in milliseconds, never the same twice in a row", () => {
+  const at = (now: number) => {
+    jest.spyOn(Date, "now").mockReturnValue(now);
+    return requestTimestamp();
+  };
+  afterEach(() => jest.restoreAllMocks());
+
+  test("a clock that moves on gives its time; one that stands still, one more millisecond each time", () => {
+    const base = 4_000_000_000_000;
+    expect(at(base)).toBe(base);
+    expect(at(base)).toBe(base + 1);
+    expect(at(base)).toBe(base + 2);
+    expect(at(base + 10)).toBe(base + 10);
+  });
+
+  test("a clock set back by less than a second goes on from the last timestamp; by a second or more, it is followed", () => {
+    const base = 4_100_000_000_000;
+    expect(at(base)).toBe(base);
+    expect(at(base - 999)).toBe(base + 1);
+    expect(at(base + 1 - 1_000)).toBe(base + 1 - 1_000);
+    expect(at(base - 5_000)).toBe(base - 5_000);
   });
 });

@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 
 /** Lower-case hex SHA-256 of the UTF-8 text, as every EnOS signature is. */
 export function sha256Hex(text: string): string {
-  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+  return crypto.createHash("sha256").update(text).digest("hex"); // a string is hashed as UTF-8
 }
 
 /** The `encryption` of a token request: sha256(appKey + timestamp + appSecret). */
@@ -12,7 +12,7 @@ export function tokenEncryption(appKey: string, timestamp: number, appSecret: st
 
 /** Query parameters by key in ASCII order, each key followed by its value, then the body exactly as sent. */
 export function paramsData(query: Record<string, string>, body: string): string {
-  const keys = Object.keys(query).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(query).sort(); // UTF-16 code unit order: ASCII order for ASCII keys
   return keys.map((k) => k + query[k]).join("") + body;
 }
 

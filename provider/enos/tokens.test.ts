@@ -209,3 +209,37 @@ describe("signed calls carry the exact bytes they were signed over", () => {
     expect(enos.requests.every((r) => r.status === 200)).toBe(true);
   });
 });
+
+describe("access tokens: the token service's other answers", () => {
+  const answer = (status: number, body: unknown, times?: number) => enos.faults.add({ kind: "body", status, body: JSON.stringify(body), contentType: "application/json", method: "POST", path: TOKEN_GET, times });
+
+  test("each refusal says what to check, whichever status field the service fills", async () => {
+    answer(200, { status: 1004, msg: "invalid" }, 1);
+    await expect(accessToken(issued, settings, http)).rejects.toThrow("EnOS rejected the token request as invalid (1004); check the machine's clock and enos:appKey.");
+    answer(200, { stauts: 1202, msg: "empty" }, 1);
+    await expect(accessToken(issued, settings, http)).rejects.toThrow("EnOS rejected the token request: a parameter is empty (1202); check enos:appKey and enos:appSecret.");
+    answer(200, { code: 1777, msg: "locked" }, 1);
+    await expect(accessToken(issued, settings, http)).rejects.toThrow("EnOS token service refused the application (1777 locked); check enos:appKey and enos:appSecret.");
+    answer(200, { code: 1777 }, 1);
+    await expect(accessToken(issued, settings, http)).rejects.toThrow("EnOS token service refused the application (1777 ); check enos:appKey and enos:appSecret.");
+    answer(200, { msg: "no status at all" }, 1);
+    await expect(accessToken(issued, settings, http)).rejects.toThrow(/a token service answer/);
+    expect(enos.tokensIssued).toBe(0);
+  });
+
+  test("a 5xx or a replayed encryption (1001) is asked again, three times at most", async () => {
+    answer(502, { msg: "bad gateway" }, 2);
+    await expect(accessToken(issued, settings, http)).resolves.toEqual(expect.any(String));
+    expect(tokenRequests()).toBe(3);
+    enos.resetLog();
+    issued.clear();
+    answer(200, { status: 1001, msg: "replay" }, 2);
+    await expect(accessToken(issued, settings, http)).resolves.toEqual(expect.any(String));
+    expect(tokenRequests()).toBe(3);
+    enos.resetLog();
+    issued.clear();
+    answer(500, { msg: "down" });
+    await expect(accessToken(issued, settings, http)).rejects.toThrow(`EnOS token service answered 500 to POST ${TOKEN_GET}; check enos:apiGateway (${enos.url}).`);
+    expect(tokenRequests()).toBe(3);
+  });
+});

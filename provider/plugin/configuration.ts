@@ -50,7 +50,7 @@ export function checkProviderInputs(inputs: Props, kind: Kind): CheckFailure[] {
     if (containsUnknown(value)) continue;
     const spec = SETTINGS[name];
     if (spec.type === "string" && typeof value !== "string") {
-      failures.push({ property: name, reason: `${ctx.name(name)} must be a string; set it to ${spec.description.replace(/\.$/, "").toLowerCase()}.` });
+      failures.push({ property: name, reason: `${ctx.name(name)} must be a string; set it to ${spec.description.replace(/\.$/, "")}.` });
       continue;
     }
     const checked = spec.type === "number" ? positiveSetting(ctx, name) : undefined;

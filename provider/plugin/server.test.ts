@@ -5,7 +5,9 @@
  * alone. plugin.e2e.ts drives the plugin itself under the real CLI.
  */
 import type * as grpc from "@grpc/grpc-js";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { useSandbox } from "../../test/support/fixture";
 import { call, check as checkAs, configured, raw, SECRET, type Service } from "../../test/support/plugin";
@@ -91,6 +93,12 @@ describe("resources", () => {
     expect(fromStruct(known.getInputs())).toMatchObject({ storedCredentialSpace: fx.demo.torqueSpace, storedCredentialName: "gitlab-demo-credential", credentialName: "gitlab-demo-credential" });
     const later = await check(service, { ...news, repositoryProvider: UNKNOWN }, {}, type);
     expect(fromStruct(later.getInputs())).toMatchObject({ providerId: UNKNOWN });
+    const laterCredential = await check(service, { ...news, credential: UNKNOWN }, {}, type);
+    expect([laterCredential.getFailuresList(), fromStruct(laterCredential.getInputs())]).toMatchObject([[], { storedCredentialSpace: UNKNOWN, storedCredentialName: UNKNOWN }]);
+    // A reference left empty is no reference.
+    const none = await check(service, { ...news, credential: "", repositoryProvider: null, token: fx.demo.gitlabToken }, {}, type);
+    expect(none.getFailuresList()).toEqual([]);
+    for (const key of ["credential", "repositoryProvider", "storedCredentialName", "providerId"]) expect(fromStruct(none.getInputs())).not.toHaveProperty(key);
     const bad = await check(service, { ...news, credential: "no-slash" }, {}, type);
     expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toContainEqual(["credential", "credential: no-slash is not a git credential id; use <space>/<name>, e.g. platform/assets."]);
   });
@@ -141,5 +149,81 @@ describe("initialization errors", () => {
       ["branch main not found"],
     ]);
     expect(raw(detail.getProperties())).toMatchObject({ status: "Error", token: { ...SECRET, value: fx.demo.gitlabToken } });
+  });
+});
+
+describe("what every call answers", () => {
+  test("GetPluginInfo and GetSchema answer the version and the schema the plugin was started with", async () => {
+    const service = resourceProviderService("1.2.3", '{"name":"gitlab-sources"}');
+    expect((await call<plugproto.PluginInfo>(service, "getPluginInfo", new emptyproto.Empty())).getVersion()).toBe("1.2.3");
+    expect((await call<provproto.GetSchemaResponse>(service, "getSchema", new provproto.GetSchemaRequest())).getSchema()).toBe('{"name":"gitlab-sources"}');
+  });
+
+  test("Configure echoes whether the engine takes secrets back, and asks for ids, not resource references, and no preview calls", async () => {
+    for (const acceptSecrets of [true, false]) {
+      const answer = await call<provproto.ConfigureResponse>(resourceProviderService("0.1.0", "{}"), "configure", new provproto.ConfigureRequest().setArgs(toStruct(account())).setAcceptsecrets(acceptSecrets));
+      expect([answer.getAcceptsecrets(), answer.getAcceptresources(), answer.getSupportspreview()]).toEqual([acceptSecrets, false, false]);
+    }
+  });
+
+  test("a failure that is not the provider's own names the kind and the call", async () => {
+    const service = await configured(account());
+    const type = "gitlab-sources:torque:Nothing";
+    const served = "gitlab-sources:enos:GitLabDataSource, gitlab-sources:torque:GitCredential, gitlab-sources:torque:RepositoryProvider, gitlab-sources:torque:SpaceRepository";
+    const requests: [string, string, unknown][] = [
+      ["check", "check", new provproto.CheckRequest().setType(type)],
+      ["diff", "diff", new provproto.DiffRequest().setType(type)],
+      ["create", "create", new provproto.CreateRequest().setType(type)],
+      ["read", "read", new provproto.ReadRequest().setType(type)],
+      ["update", "update", new provproto.UpdateRequest().setType(type)],
+      ["delete", "delete", new provproto.DeleteRequest().setType(type)],
+    ];
+    for (const [method, verb, request] of requests) {
+      await expect(call(service, method, request)).rejects.toMatchObject({ details: `torque:Nothing: ${verb} failed: unknown resource type ${type}; this plugin serves ${served}.` });
+    }
+  });
+
+  test("Diff details each changed property as `pulumi preview --diff` shows it: added, deleted or updated, and whether it replaces", async () => {
+    const service = await configured(account());
+    const type = "gitlab-sources:torque:SpaceRepository";
+    const olds = { space: "platform", repositoryName: "infra", repositoryUrl: `${gitlab()}platform/infra`, branch: "dev", token: "t-1", agents: [] };
+    const news = { space: "platform", repositoryName: "infra-2", repositoryUrl: `${gitlab()}platform/infra`, token: "t-2", agents: [], credentialName: "infra-token" };
+    const answer = await call<provproto.DiffResponse>(service, "diff", new provproto.DiffRequest().setId("platform/infra").setType(type).setUrn(`urn:pulumi:dev::p::${type}::infra`).setOlds(toStruct(olds)).setNews(toStruct(news)));
+    const { Kind } = provproto.PropertyDiff;
+    const detailed: Record<string, [number, boolean]> = {};
+    answer.getDetaileddiffMap().forEach((diff, key) => (detailed[key] = [diff.getKind(), diff.getInputdiff()]));
+    expect(answer.getHasdetaileddiff()).toBe(true);
+    expect(detailed).toEqual({
+      repositoryName: [Kind.UPDATE_REPLACE, true],
+      branch: [Kind.DELETE_REPLACE, true],
+      token: [Kind.UPDATE, true],
+      credentialName: [Kind.ADD, true],
+    });
+  });
+});
+
+describe("read", () => {
+  const type = "gitlab-sources:torque:RepositoryProvider";
+  const read = (service: Service, id: string, state: Record<string, unknown>, inputs: Record<string, unknown>) =>
+    call<provproto.ReadResponse>(service, "read", new provproto.ReadRequest().setId(id).setType(type).setUrn(`urn:pulumi:dev::p::${type}::gl`).setProperties(toStruct(state)).setInputs(toStruct(inputs)));
+
+  test("a refresh keeps the inputs only the program knows, with old inputs or without; an import (the id alone) leaves them out", async () => {
+    const service = await configured(account());
+    const seeded = fx.sandbox.torque.seedProvider({ name: "refreshed", type: "gitLabEnterprise", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [] });
+    const inputs = { name: "refreshed", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [], preflight: "off" };
+    const refreshed = await read(service, seeded.id, { ...inputs, providerId: seeded.id, type: "gitLabEnterprise" }, inputs);
+    expect(fromStruct(refreshed.getInputs())).toMatchObject({ preflight: "off" });
+    // State without inputs (an engine that sends no old inputs) is still a refresh, not an import.
+    const stateOnly = await read(service, seeded.id, { ...inputs, providerId: seeded.id, type: "gitLabEnterprise" }, {});
+    expect(fromStruct(stateOnly.getInputs())).toMatchObject({ preflight: "off" });
+    const imported = await read(service, seeded.id, {}, {});
+    expect(fromStruct(imported.getInputs())).not.toHaveProperty("preflight");
+  });
+
+  test("a resource gone from the server reads as an empty id and no properties", async () => {
+    const service = await configured(account());
+    const inputs = { name: "gone", baseUrl: gitlab(), token: fx.demo.gitlabToken, repos: [] };
+    const answer = await read(service, "00000000-0000-0000-0000-000000000000", { ...inputs, providerId: "00000000-0000-0000-0000-000000000000", type: "gitLabEnterprise" }, inputs);
+    expect([answer.getId(), answer.getProperties(), answer.getInputs()]).toEqual(["", undefined, undefined]);
   });
 });
