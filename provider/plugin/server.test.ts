@@ -159,10 +159,10 @@ describe("what every call answers", () => {
     expect((await call<provproto.GetSchemaResponse>(service, "getSchema", new provproto.GetSchemaRequest())).getSchema()).toBe('{"name":"gitlab-sources"}');
   });
 
-  test("Configure echoes whether the engine takes secrets back, and asks for ids, not resource references, and no preview calls", async () => {
+  test("Configure echoes whether the engine takes secrets back, and asks for ids, not resource references, and for the preview's Create and Update calls", async () => {
     for (const acceptSecrets of [true, false]) {
       const answer = await call<provproto.ConfigureResponse>(resourceProviderService("0.1.0", "{}"), "configure", new provproto.ConfigureRequest().setArgs(toStruct(account())).setAcceptsecrets(acceptSecrets));
-      expect([answer.getAcceptsecrets(), answer.getAcceptresources(), answer.getSupportspreview()]).toEqual([acceptSecrets, false, false]);
+      expect([answer.getAcceptsecrets(), answer.getAcceptresources(), answer.getSupportspreview()]).toEqual([acceptSecrets, false, true]);
     }
   });
 
