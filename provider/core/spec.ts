@@ -6,6 +6,11 @@ export interface CheckFailure {
   reason: string;
 }
 
+/** The failure a settings reader answered instead of settings (a setting missing or wrong), if any. */
+export function failureOf<T extends object>(settings: T | CheckFailure): CheckFailure | undefined {
+  return "reason" in settings ? settings : undefined;
+}
+
 /**
  * What a resource is, independent of how it talks to its API: its inputs and outputs as zod
  * schemas (validation, TypeScript types and schema.json all come from them) and how changes

@@ -1,11 +1,12 @@
 import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
+import { failureOf } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { sameUrl } from "../core/url";
 import { applyMode, candidateRoots, checkGitLab } from "../gitlab/preflight";
 import type { DataSourceBody, DataSourceRecord } from "./client";
 import { gitLabDataSourceSpec, GitLabDataSourceArgs as Args, GitLabDataSourceState as State } from "./gitLabDataSource.schema";
-import { enosAccount, enosClient, enosSettingsFailure } from "./settings";
+import { enosAccount, enosClient, enosSettings } from "./settings";
 
 const TYPE = "GITLAB";
 
@@ -30,7 +31,7 @@ function stateOf(record: DataSourceRecord, props: Partial<State>): State {
 const hooks: Hooks<Args, State> = {
   account: enosAccount,
 
-  settings: enosSettingsFailure,
+  settings: (ctx) => failureOf(enosSettings(ctx)),
 
   changed: (inputs, olds) => olds.gitUrl !== inputs.gitUrl || olds.token !== inputs.token,
 

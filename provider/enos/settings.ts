@@ -49,12 +49,6 @@ export function enosSettings(ctx: Context): EnosSettings | CheckFailure {
   };
 }
 
-/** The failure naming the EnOS setting that is missing or wrong, if any. */
-export function enosSettingsFailure(ctx: Context): CheckFailure | undefined {
-  const settings = enosSettings(ctx);
-  return "reason" in settings ? settings : undefined;
-}
-
 /** The EnOS gateway and organization the configuration names, as each data source's state records them. */
 export function enosAccount(ctx: Context): Account {
   const settings = enosSettings(ctx);

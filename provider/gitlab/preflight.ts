@@ -57,11 +57,6 @@ function answerOf<T>(call: Promise<T>): Promise<Answer<T>> {
   });
 }
 
-/** Nothing checked, nothing found: for inputs not known yet. */
-export async function noProblems(): Promise<PreflightResult> {
-  return { failures: [], warnings: [] };
-}
-
 /** The console's Test button, from the deploying machine: server, token, scopes, expiry, projects. */
 export async function checkGitLab(ctx: Context, given: GitLabCheck): Promise<PreflightResult> {
   const transport = transportSettings(ctx, "gitlab");

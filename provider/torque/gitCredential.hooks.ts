@@ -1,12 +1,13 @@
 import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
+import { failureOf } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
-import { applyMode, checkGitLab, noProblems } from "../gitlab/preflight";
+import { checkGitLab } from "../gitlab/preflight";
 import { credentialBody } from "./client";
 import { gitCredentialSpec, GitCredentialArgs as Args, GitCredentialState as State } from "./gitCredential.schema";
 import { parseSpaceScopedId } from "./inputs";
-import { checkTorque } from "./preflight";
-import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
+import { checkWithTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitlabEnterprise";
 const body = (args: Args) => credentialBody(args.space, args.name, args.description, args.token);
@@ -14,20 +15,16 @@ const body = (args: Args) => credentialBody(args.space, args.name, args.descript
 const hooks: Hooks<Args, State> = {
   account: torqueAccount,
 
-  settings: torqueSettingsFailure,
+  settings: (ctx) => failureOf(torqueSettings(ctx)),
 
   changed: (inputs, olds) => olds.gitlabUrl !== inputs.gitlabUrl || olds.token !== inputs.token,
 
   async preflight(ctx, inputs, full) {
     const { gitlabUrl, token, preflight = "strict" } = inputs;
-    if (preflight === "off") return [];
-    const [gitlab, torque] = await Promise.all([
-      gitlabUrl === undefined || token === undefined || containsUnknown([gitlabUrl, token])
-        ? noProblems()
-        : checkGitLab(ctx, { roots: [gitlabUrl], rootProperty: "gitlabUrl", token, projects: [], target: "torque", full, caBundle: inputs.gitlabCaBundle }),
-      full ? checkTorque(ctx, { spaces: [{ name: inputs.space, property: "space" }] }) : [],
-    ]);
-    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
+    const known = gitlabUrl !== undefined && token !== undefined && !containsUnknown([gitlabUrl, token]);
+    return checkWithTorque(ctx, preflight, full, { spaces: [{ name: inputs.space, property: "space" }] }, known
+      ? () => checkGitLab(ctx, { roots: [gitlabUrl], rootProperty: "gitlabUrl", token, projects: [], target: "torque", full, caBundle: inputs.gitlabCaBundle })
+      : undefined);
   },
 
   planned: () => ({ type: TYPE }),

@@ -3,6 +3,7 @@ import { Answers } from "../core/answers";
 import type { Context } from "../core/context";
 import type { CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
+import { applyMode, type PreflightMode, type PreflightResult } from "../gitlab/preflight";
 import { Response, TransportError } from "../http/client";
 import { fromTorque, serverMessages } from "./client";
 import { torqueClient, torqueSettings } from "./settings";
@@ -19,6 +20,16 @@ type Answer = Response | TransportError;
 // Per provider process, under the account's URL, its API token and CA bundle: one request
 // for every resource of the stack, whatever the engine runs at once.
 const answers = new Answers<Answer>((answer) => answer instanceof TransportError || answer.status === 429 || answer.status >= 500);
+
+/**
+ * A Torque resource's preview checks in its preflight mode: the GitLab checks (none while a value
+ * they need is unknown) beside Torque's, which only a new or changed resource (`full`) needs.
+ */
+export async function checkWithTorque(ctx: Context, mode: PreflightMode, full: boolean, torque: TorqueCheck, gitlab?: () => Promise<PreflightResult>): Promise<CheckFailure[]> {
+  if (mode === "off") return [];
+  const [found, platform] = await Promise.all([gitlab?.() ?? { failures: [], warnings: [] }, full ? checkTorque(ctx, torque) : []]);
+  return applyMode(mode, { ...found, failures: [...found.failures, ...platform] });
+}
 
 /**
  * The platform side of the preview checks: the Torque URL and API token (`GET /api/spaces`,

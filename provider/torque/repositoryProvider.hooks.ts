@@ -1,15 +1,15 @@
 import { createOnce } from "../core/createOnce";
 import { Hooks, makeProvider } from "../core/provider";
-import type { CheckFailure } from "../core/spec";
+import { failureOf, type CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { isUnder, sameUrl } from "../core/url";
 import { canonicalSet } from "../core/wire";
-import { applyMode, checkGitLab, noProblems } from "../gitlab/preflight";
+import { checkGitLab } from "../gitlab/preflight";
 import type { ProviderBody, ProviderRecord } from "./client";
 import type { Context } from "../core/context";
 import { repositoryProviderSpec, RepositoryProviderArgs as Args, RepositoryProviderState as State } from "./repositoryProvider.schema";
-import { checkTorque } from "./preflight";
-import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
+import { checkWithTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 
 const TYPE = "gitLabEnterprise";
 
@@ -56,21 +56,17 @@ const hooks: Hooks<Args, State> = {
     return failures;
   },
 
-  settings: torqueSettingsFailure,
+  settings: (ctx) => failureOf(torqueSettings(ctx)),
 
   changed: (inputs, olds) => olds.baseUrl !== inputs.baseUrl || olds.token !== inputs.token || canonicalSet(olds.repos ?? []) !== canonicalSet(inputs.repos ?? []),
 
   async preflight(ctx, inputs, full) {
     const { baseUrl, token, repos = [], preflight = "strict" } = inputs;
-    if (preflight === "off") return [];
     const projects = containsUnknown(repos) ? [] : repos.map((url, i) => ({ url, property: `repos[${i}]` }));
-    const [gitlab, torque] = await Promise.all([
-      baseUrl === undefined || token === undefined || containsUnknown([baseUrl, token])
-        ? noProblems()
-        : checkGitLab(ctx, { roots: [baseUrl], rootProperty: "baseUrl", token, projects, target: "torque", full, caBundle: inputs.gitlabCaBundle }),
-      full ? checkTorque(ctx, { managesProviders: true }) : [],
-    ]);
-    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
+    const known = baseUrl !== undefined && token !== undefined && !containsUnknown([baseUrl, token]);
+    return checkWithTorque(ctx, preflight, full, { managesProviders: true }, known
+      ? () => checkGitLab(ctx, { roots: [baseUrl], rootProperty: "baseUrl", token, projects, target: "torque", full, caBundle: inputs.gitlabCaBundle })
+      : undefined);
   },
 
   planned: (_inputs, olds) => ({ type: TYPE, providerId: olds?.providerId }),

@@ -36,12 +36,6 @@ export function torqueSettings(ctx: Context): TorqueSettings | CheckFailure {
   return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, token, transport, onboardingTimeoutMs: onboarding * 1000, names: ctx };
 }
 
-/** The failure naming the Torque setting that is missing or wrong, if any. */
-export function torqueSettingsFailure(ctx: Context): CheckFailure | undefined {
-  const settings = torqueSettings(ctx);
-  return "reason" in settings ? settings : undefined;
-}
-
 /** The Torque account the configuration names, as each object's state records it. */
 export function torqueAccount(ctx: Context): Account {
   const settings = torqueSettings(ctx);

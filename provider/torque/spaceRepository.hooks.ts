@@ -3,15 +3,15 @@ import { pause, Stopped } from "../core/call";
 import { InitError } from "../core/errors";
 import { status } from "../core/log";
 import { Hooks, makeProvider } from "../core/provider";
-import type { CheckFailure } from "../core/spec";
+import { failureOf, type CheckFailure } from "../core/spec";
 import { containsUnknown } from "../core/unknown";
 import { canonical } from "../core/wire";
 import { isUnder, sameUrl } from "../core/url";
-import { applyMode, candidateRoots, checkGitLab, noProblems } from "../gitlab/preflight";
+import { candidateRoots, checkGitLab } from "../gitlab/preflight";
 import { credentialBody, SpaceRepositoryBody, SpaceRepositoryRecord, TorqueClient } from "./client";
 import { parseSpaceScopedId } from "./inputs";
-import { checkTorque } from "./preflight";
-import { torqueAccount, torqueClient, torqueSettingsFailure } from "./settings";
+import { checkWithTorque } from "./preflight";
+import { torqueAccount, torqueClient, torqueSettings } from "./settings";
 import type { Context } from "../core/context";
 import { spaceRepositorySpec, SpaceRepositoryArgs as Args, SpaceRepositoryState as State } from "./spaceRepository.schema";
 
@@ -129,30 +129,18 @@ const hooks: Hooks<Args, State> = {
     };
   },
 
-  settings: torqueSettingsFailure,
+  settings: (ctx) => failureOf(torqueSettings(ctx)),
 
   changed: (inputs, olds) => olds.repositoryUrl !== inputs.repositoryUrl || tokenOf(olds) !== tokenOf(inputs),
 
   async preflight(ctx, inputs, full) {
     const { repositoryUrl, preflight = "strict" } = inputs;
-    if (preflight === "off") return [];
     const root = inputs.providerBaseUrl ?? inputs.storedCredentialGitlabUrl;
     const token = tokenOf(inputs);
-    const [gitlab, torque] = await Promise.all([
-      !known(repositoryUrl) || !known(token) || (root !== undefined && !known(root))
-        ? noProblems()
-        : checkGitLab(ctx, {
-            roots: root ? [root] : candidateRoots(repositoryUrl!),
-            rootProperty: "repositoryUrl",
-            token: token!,
-            projects: [{ url: repositoryUrl!, property: "repositoryUrl" }],
-            target: "torque",
-            full,
-            caBundle: inputs.gitlabCaBundle,
-          }),
-      full ? checkTorque(ctx, { spaces: [{ name: inputs.space, property: "space" }] }) : [],
-    ]);
-    return applyMode(preflight, { ...gitlab, failures: [...gitlab.failures, ...torque] });
+    const gitlabKnown = known(repositoryUrl) && known(token) && (root === undefined || known(root));
+    return checkWithTorque(ctx, preflight, full, { spaces: [{ name: inputs.space, property: "space" }] }, gitlabKnown
+      ? () => checkGitLab(ctx, { roots: root ? [root] : candidateRoots(repositoryUrl!), rootProperty: "repositoryUrl", token: token!, projects: [{ url: repositoryUrl!, property: "repositoryUrl" }], target: "torque", full, caBundle: inputs.gitlabCaBundle })
+      : undefined);
   },
 
   // The status is Torque's once the sync ends; an update of a Connected repository keeps it.
