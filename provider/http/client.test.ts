@@ -39,8 +39,29 @@ describe("retries", () => {
 
   test("429 waits for Retry-After, also for a POST (nothing was applied)", async () => {
     gitlab.faults.add({ kind: "rateLimit", retryAfter: 1, times: 1 });
+    const started = Date.now();
     expect((await post(client())).status).toBe(405);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(gitlab.requests.map((r) => r.status)).toEqual([429, 405]);
+  });
+
+  test("a Retry-After beyond the call's time budget is not waited for: the 429 is the answer", async () => {
+    gitlab.faults.add({ kind: "rateLimit", retryAfter: 3, times: 1 });
+    const started = Date.now();
+    expect((await get(client({ retry: { ...fast, totalMs: 2_000 } }))).status).toBe(429);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test("a 503's Retry-After is honoured for an idempotent call", async () => {
+    let asked = 0;
+    const server = await startServer((_req, res) => (asked++ === 0 ? res.writeHead(503, { "Retry-After": "1" }).end() : res.end("up")));
+    try {
+      const started = Date.now();
+      expect((await get(client({ url: server.url }))).body).toBe("up");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      await server.close();
+    }
   });
 
   test("retries are bounded: a server that keeps failing gets maxAttempts requests, then its answer is returned", async () => {
@@ -296,6 +317,27 @@ describe("credentials over plain http", () => {
   });
 });
 
+describe("credentials over plain http, which requests carry them", () => {
+  test("a signed request or a token, signature or authorization header warns; a request with none, or to loopback, does not", async () => {
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const send = (url: string, extra: { headers?: Record<string, string>; signed?: () => Record<string, string> }) =>
+        new HttpClient({ api: "EnOS", url, timeoutMs: 100, retry: { maxAttempts: 1 } }).request({ method: "GET", path: "/", ...extra }).catch(() => undefined);
+      await send("http://192.0.2.2:9", { headers: { Accept: "application/json" } });
+      for (const loopback of ["http://localhost:9", "http://[::1]:9", "http://127.0.0.2:9"]) await send(loopback, { headers: { Authorization: "Bearer x" } });
+      expect(spy).not.toHaveBeenCalled();
+      await send("http://192.0.2.3:9", { signed: () => ({ "apim-signature": "s" }) });
+      await send("http://192.0.2.4:9", { headers: { Accept: "*/*", "X-Private-Token": "t" } });
+      await send("http://192.0.2.5:9", { headers: { "apim-signature": "s" } });
+      expect(spy.mock.calls.map((c) => String(c[0]))).toEqual(
+        ["192.0.2.3:9", "192.0.2.4:9", "192.0.2.5:9"].map((host) => `warning: [runtime] EnOS credentials are sent over plain http to ${host}; use an https URL so it cannot be read on the network.`),
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe("TLS", () => {
   let tls: TlsServer;
   beforeAll(async () => {
@@ -367,6 +409,22 @@ describe("proxies", () => {
     ["https://git.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "*" }, undefined],
     ["https://git.example.com:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "git.example.com:443" }, "http://p:1/"],
     ["https://notexample.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "example.com" }, "http://p:1/"],
+    ["https://a.b.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "*.example.com" }, undefined],
+    ["https://git.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "GIT.Example.COM" }, undefined],
+    ["https://git.example.com", { HTTPS_PROXY: "http://p:1", no_proxy: "other.org  example.com" }, undefined],
+    ["https://git.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "other.org,,git.example.com" }, undefined],
+    ["https://git.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "git.example.com:443" }, undefined],
+    ["https://git.example.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "git.example.com:80" }, "http://p:1/"],
+    ["http://git.example.com", { HTTP_PROXY: "http://p:1", NO_PROXY: "git.example.com:80" }, undefined],
+    ["http://git.example.com", { http_proxy: "http://p:1", NO_PROXY: "git.example.com:443" }, "http://p:1/"],
+    ["https://git.example.com:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "git.example.com:8443" }, undefined],
+    ["https://[fd00::5]:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "fd00::5" }, undefined],
+    ["https://[fd00::5]:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "fd00::" }, "http://p:1/"],
+    ["https://[fd00::5]:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "[fd00::5]:8443" }, undefined],
+    ["https://[fd00::5]:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "[FD00::5]:443" }, "http://p:1/"],
+    ["https://[::1]:8443", { HTTPS_PROXY: "http://p:1", NO_PROXY: "::1" }, undefined],
+    ["https://example.com.evil.org", { HTTPS_PROXY: "http://p:1", NO_PROXY: "example.com" }, "http://p:1/"],
+    ["https://gitexample.com", { HTTPS_PROXY: "http://p:1", NO_PROXY: "*.example.com" }, "http://p:1/"],
   ])("proxyFor(%s, %j) is %s", (target, env, expected) => {
     expect(proxyFor(new URL(target), env)?.toString()).toBe(expected);
   });

@@ -23,11 +23,21 @@ function bypasses(target: URL, noProxy: string): boolean {
     .filter(Boolean)
     .some((entry) => {
       if (entry === "*") return true;
-      const [name, entryPort] = entry.toLowerCase().replace(/^\*?\./, ".").split(/:(?=\d+$)/);
+      const [name, entryPort] = noProxyEntry(entry);
       if (entryPort && entryPort !== port) return false;
       const bare = name.replace(/^\./, "");
       return host === bare || host.endsWith(`.${bare}`);
     });
+}
+
+/** A NO_PROXY entry's name and port: `host`, `host:port`, `.domain`, `*.domain`, an IPv6 address bare or as `[address]:port`. */
+function noProxyEntry(entry: string): [string, string | undefined] {
+  const lower = entry.toLowerCase().replace(/^\*?\./, ".");
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(lower);
+  if (bracketed) return [bracketed[1], bracketed[2]];
+  if (lower.indexOf(":") !== lower.lastIndexOf(":")) return [lower, undefined]; // a bare IPv6 address has no port
+  const [name, port] = lower.split(/:(?=\d+$)/);
+  return [name, port];
 }
 
 /** Requests the proxy answered itself, refusing the tunnel: https-proxy-agent hands its answer on as the target's. */

@@ -1,7 +1,6 @@
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Faults, pathMatches, type Fault, type RateLimitFault, type StatusFault } from "./faults";
 import { JSON_TYPE, textResponse, type SandboxRequest, type SandboxResponse } from "./handler-kit";
 
@@ -86,8 +85,22 @@ export abstract class SandboxServer {
     this.peakInFlight = this.inFlight;
   }
 
+  /** On the global timer (not node:timers/promises), whose clock the mutation tier's environment speeds up with the provider's. */
   protected pause(ms: number): Promise<void> {
-    return ms > 0 ? sleep(ms, undefined, { signal: this.closing.signal }) : Promise.resolve();
+    if (ms <= 0) return Promise.resolve();
+    const { signal } = this.closing;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      const stop = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", stop, { once: true });
+    });
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
