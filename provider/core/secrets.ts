@@ -11,8 +11,8 @@ export function rememberSecret(value: unknown): void {
 }
 
 const patterns: [RegExp, string][] = [
-  [/(authorization\s*[:=]\s*"?\s*(?:bearer|basic)\s+)[^\s",}]+/gi, "$1[secret]"],
-  [/((?:private-token|apim-accesstoken|apim-signature)\s*[:=]\s*"?)[^\s",}]+/gi, "$1[secret]"],
+  [/(authorization"?\s*[:=]\s*"?\s*(?:bearer|basic)\s+)[^\s",}]+/gi, "$1[secret]"],
+  [/((?:private-token|apim-accesstoken|apim-signature)"?\s*[:=]\s*"?)[^\s",}]+/gi, "$1[secret]"],
   [/("?(?:token|appSecret|accessToken|encryption|password)"?\s*[:=]\s*")[^"]+/gi, "$1[secret]"],
   // A credential in a URL: its query (?private_token=...) or its user info (https://user:token@host).
   [/([?&;](?:private[_-]?token|access[_-]?token|token|key|secret|password)=)[^&#\s"']+/gi, "$1[secret]"],

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import * as zlib from "node:zlib";
 import { GitLabServer, startGitLab } from "../../test/sandbox";
 import { closedPort, gzipBomb, startProxy, startServer, startTlsServer, TlsServer, withEnv } from "../../test/support/servers";
-import { HttpClient, TransportError } from "./client";
+import { inCall } from "../core/call";
+import { clientFor, HttpClient, TransportError } from "./client";
 import { proxyFor } from "./proxy";
 
 /** The shared HTTP layer against real local servers: retries, limits, failures, TLS and proxies. */
@@ -251,6 +252,7 @@ describe("redirects", () => {
           "/tls": [308, `https://${new URL(server.url).host}/api`],
           "/form": [302, "/new"],
           "/moved": [307, "/new"],
+          "/permanent": [308, "/new"],
         };
         const loop = /^\/loop(\d*)$/.exec(req.url!);
         const [status, location] = redirects[req.url!] ?? (loop ? [302, `/loop${Number(loop[1] || 0) + 1}`] : [200, undefined]);
@@ -273,7 +275,8 @@ describe("redirects", () => {
   test("within the origin, a GET follows them, and a 307 repeats a POST with its body", async () => {
     expect((await call("GET", "/old")).body).toBe("here: GET /new?page=2");
     expect((await call("POST", "/moved")).body).toBe("here: POST /new {}");
-    expect(seen).toEqual(["GET /old", "GET /new?page=2", "POST /moved {}", "POST /new {}"]);
+    expect((await call("POST", "/permanent")).body).toBe("here: POST /new {}");
+    expect(seen).toEqual(["GET /old", "GET /new?page=2", "POST /moved {}", "POST /new {}", "POST /permanent {}", "POST /new {}"]);
   });
 
   test("to another origin, even https on the same host, they are an error naming where they pointed, and nothing is sent there", async () => {
@@ -313,6 +316,70 @@ describe("credentials over plain http", () => {
       ]);
     } finally {
       captured.restore();
+    }
+  });
+});
+
+describe("what every request carries and how it ends", () => {
+  test("the User-Agent names this provider; one client per API host and options is shared", async () => {
+    const agents: string[] = [];
+    const server = await startServer((req, res) => {
+      agents.push(String(req.headers["user-agent"]));
+      res.end("ok");
+    });
+    try {
+      await get(new HttpClient({ api: "GitLab", url: server.url }), "/");
+      expect(agents).toEqual(["pulumi-gitlab-sources"]);
+      const options = { api: "GitLab", url: `${server.url}/api/v4`, maxConcurrent: 3 };
+      expect(clientFor(options)).toBe(clientFor({ ...options, url: `${server.url}/other` }));
+      expect(clientFor(options)).not.toBe(clientFor({ ...options, maxConcurrent: 4 }));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("connections are kept alive: calls in sequence share one", async () => {
+    let connections = 0;
+    const server = http.createServer((_req, res) => res.end("ok")).on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = new HttpClient({ api: "GitLab", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      for (let i = 0; i < 3; i++) await get(c, "/");
+      expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("a refused connection is not ambiguous, not even for a POST: nothing reached the server", async () => {
+    const port = await closedPort();
+    const err = (await new HttpClient({ api: "Torque", url: `http://127.0.0.1:${port}`, retry: fast }).request({ method: "POST", path: "/x", body: "{}" }).catch((e) => e)) as TransportError;
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err.ambiguous).toBe(false);
+  });
+
+  test("Ctrl-C during a retry's wait ends the call at once, naming what it waited for", async () => {
+    gitlab.faults.add({ kind: "rateLimit", retryAfter: 30, times: 1 });
+    const cancelled = new AbortController();
+    setTimeout(() => cancelled.abort(), 200);
+    const started = Date.now();
+    const err = (await inCall({ cancelled: cancelled.signal }, () => get(client())).catch((e) => e)) as Error;
+    expect(err.message).toBe("the operation was cancelled (Ctrl-C) while retrying GET /api/v4/version at GitLab.");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test("Ctrl-C ends a GET waiting on a slow server at once", async () => {
+    const server = await startServer(() => undefined); // never answers
+    try {
+      const cancelled = new AbortController();
+      setTimeout(() => cancelled.abort(), 200);
+      const started = Date.now();
+      const err = (await inCall({ cancelled: cancelled.signal }, () => get(new HttpClient({ api: "GitLab", url: server.url, timeoutMs: 20_000 }), "/")).catch((e) => e)) as Error;
+      expect(err.message).toMatch(/^the operation was cancelled \(Ctrl-C\) while waiting for GitLab to answer GET \/\.$/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -96,10 +96,12 @@ export class HttpClient {
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
     this.config = {
       baseURL: this.origin,
+      // Stryker disable next-line BooleanLiteral: a guard; every path sent starts with "/" (the callers' and a redirect's pathname), so axios never meets an absolute URL.
       allowAbsoluteUrls: false,
       ...connectionsFor(url, { keepAlive: true, keepAliveMsecs: 60_000, maxSockets: maxConcurrent, ca: caWithSystemRoots(options.caBundle) }),
       maxRedirects: 0, // followed here, within the origin only: node's own request, not follow-redirects
       maxContentLength: this.maxResponseBytes, // counted after decompression
+      // Stryker disable next-line StringLiteral: axios's http adapter decodes any responseType but "arraybuffer" and "stream" to text; "text" says what is meant.
       responseType: "text",
       validateStatus: null,
     };
