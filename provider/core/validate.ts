@@ -18,7 +18,8 @@ export function parseInputs(spec: ResourceSpec, news: Record<string, unknown>): 
       inputs[key] = raw;
       continue;
     }
-    const parsed = schema.safeParse(raw === null ? undefined : raw);
+    // reportInput: an issue carries the value it is about, which tells a wrong type from a missing value.
+    const parsed = schema.safeParse(raw === null ? undefined : raw, { reportInput: true });
     if (parsed.success) {
       if (parsed.data !== undefined) inputs[key] = parsed.data;
     } else {
