@@ -12,6 +12,7 @@ module.exports = {
   preset: base.preset,
   testEnvironment: path.join(__dirname, "test", "mutation", "environment.js"),
   testSequencer: path.join(__dirname, "test", "mutation", "sequencer.js"),
+  runner: path.join(__dirname, "test", "mutation", "runner.js"),
   testTimeout: base.testTimeout,
   roots: ["<rootDir>/provider", "<rootDir>/test"],
   testMatch: [

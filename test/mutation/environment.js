@@ -3,7 +3,8 @@
 // - in the initial run (no active mutant), it records each test file's tests and their
 //   durations, for sequencer.js;
 // - in a mutant's run, once a test has failed the mutant is killed, so the tests after it
-//   are skipped (jest's own `bail` counts whole files, and Stryker turns it off).
+//   are skipped, and runner.js starts no further file (jest's own `bail` counts whole
+//   files, and Stryker turns it off).
 const { TestEnvironment } = require("jest-environment-node");
 const { recordTests } = require("./tests");
 const { speedUpClock } = require("./clock");
@@ -44,4 +45,11 @@ function testId(test) {
   return [...names, test.name].join(" ");
 }
 
+/** Whether a test of this worker has killed the active mutant (runner.js then starts no other file). */
+function killedNow() {
+  const mutant = process.env[ACTIVE_MUTANT];
+  return mutant !== undefined && killed === mutant;
+}
+
 module.exports = MutationEnvironment;
+module.exports.killedNow = killedNow;
