@@ -42,4 +42,50 @@ describe("a provider's configuration", () => {
       reason: expect.stringContaining("`pulumi config set gitlab-sources:enosTimeoutSeconds <number>`"),
     });
   });
+
+  test("transport settings: seconds and megabytes converted, concurrency whole, defaults where unset, the CA named as set", () => {
+    const config: Record<string, string> = {
+      "gitlab-sources:torqueTimeoutSeconds": "2.5",
+      "gitlab-sources:torqueMaxConcurrency": "3.9",
+      "gitlab-sources:torqueMaxResponseMegabytes": "0.5",
+      "torque:caBundle": "PEM",
+    };
+    const ctx = stackConfigContext({ get: (key) => config[key] });
+    expect(transportSettings(ctx, "torque")).toEqual({ timeoutMs: 2500, maxConcurrent: 3, maxResponseBytes: 524288, caBundle: "PEM", caSetting: "torque:caBundle" });
+    expect(transportSettings(ctx, "gitlab")).toEqual({ timeoutMs: undefined, maxConcurrent: 8, maxResponseBytes: undefined, caBundle: undefined, caSetting: "gitlab:caBundle" });
+    for (const bad of ["0", "-1", "NaN", "Infinity", "ten"]) {
+      config["gitlab-sources:enosMaxConcurrency"] = bad;
+      expect(transportSettings(ctx, "enos")).toEqual({
+        property: "gitlab-sources:enosMaxConcurrency",
+        reason: `gitlab-sources:enosMaxConcurrency must be a positive number, not "${bad}"; fix it with \`pulumi config set gitlab-sources:enosMaxConcurrency <number>\`.`,
+      });
+    }
+  });
+
+  test("a setting read from the environment is named as that variable; an empty config value counts as unset; once() builds once per key", () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.TORQUE_URL;
+      delete process.env.TORQUE_HOST;
+      process.env.TORQUE_HOSTNAME = "from-env.example";
+      process.env.TORQUE_TOKEN = "t-env";
+      const ctx = stackConfigContext({ get: (key) => (key === "gitlab-sources:torqueUrl" ? "" : undefined) });
+      expect(ctx.setting("torqueUrl")).toBe("from-env.example");
+      expect(ctx.name("torqueUrl")).toBe("TORQUE_HOSTNAME");
+      expect(ctx.howToSet("torqueToken", "<token>")).toBe("the environment variable TORQUE_TOKEN");
+      const explicit = stackConfigContext({ get: (key) => (key === "gitlab-sources:torqueToken" ? "t-config" : undefined) });
+      expect([explicit.setting("torqueToken"), explicit.name("torqueToken"), explicit.howToSet("torqueToken", "<token>")]).toEqual([
+        "t-config",
+        "gitlab-sources:torqueToken",
+        "`pulumi config set --secret gitlab-sources:torqueToken <token>`",
+      ]);
+      expect(explicit.howToSet("enosOrgId", "<id>")).toBe("`pulumi config set enos:orgId <id>`");
+      let built = 0;
+      expect(ctx.once("a", () => ++built)).toBe(1);
+      expect(ctx.once("a", () => ++built)).toBe(1);
+      expect(ctx.once("b", () => ++built)).toBe(2);
+    } finally {
+      process.env = saved;
+    }
+  });
 });
