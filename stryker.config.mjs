@@ -17,10 +17,12 @@ export default {
     "provider/enos/signing.ts",
     "!provider/**/*.test.ts",
     // Run only in their own processes, out of the in-process tier's reach: the plugin's
-    // entry point (a provider host the engine starts) and the plugin-mode resource classes
-    // (a Pulumi program). The harness and end-to-end tiers test them.
+    // entry point (a provider host the engine starts), the plugin-mode resource classes and
+    // core/resource.ts, which builds every resource class's inputs (a Pulumi program). The
+    // harness and end-to-end tiers test them.
     "!provider/plugin/main.ts",
     "!provider/plugin/sdk/**",
+    "!provider/core/resource.ts",
   ],
   // A static mutant (a module-level value) needs every test again with the module reloaded:
   // in provider/core/url.ts, 18% of the mutants took an estimated 49% of the time.
