@@ -51,4 +51,36 @@ describe("ListCache", () => {
     await expect(cache.get("x", async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
     expect(await cache.get("x", async () => 7)).toBe(7);
   });
+
+  test("get: an entry older than the TTL is loaded again", async () => {
+    const cache = new ListCache<number>(50);
+    let n = 0;
+    expect(await cache.get("k", async () => ++n)).toBe(1);
+    expect(await cache.get("k", async () => ++n)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await cache.get("k", async () => ++n)).toBe(2);
+  });
+
+  test("fresh after a load has ended starts at once; after a failed one too, and a failure is not the next answer", async () => {
+    const cache = new ListCache<number>();
+    let n = 0;
+    await cache.get("k", async () => ++n);
+    expect(await cache.fresh("k", async () => ++n)).toBe(2);
+    await expect(cache.get("y", async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(await cache.fresh("y", async () => 9)).toBe(9);
+    expect(await cache.get("y", async () => 10)).toBe(9);
+  });
+
+  test("a failed load that a newer one replaced leaves the newer entry", async () => {
+    const cache = new ListCache<number>();
+    let fail!: (e: Error) => void;
+    const failing = cache.get("k", () => new Promise<number>((_resolve, reject) => (fail = reject)));
+    cache.invalidate("k");
+    expect(await cache.get("k", async () => 5)).toBe(5);
+    fail(new Error("late"));
+    await expect(failing).rejects.toThrow("late");
+    expect(await cache.get("k", async () => 6)).toBe(5);
+    // A fresh list after the failed one still waits for nothing that is gone.
+    expect(await cache.fresh("k", async () => 7)).toBe(7);
+  });
 });
