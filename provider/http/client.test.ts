@@ -369,6 +369,14 @@ describe("what every request carries and how it ends", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  test("a call made after Ctrl-C sends nothing and says why", async () => {
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const err = (await inCall({ cancelled: cancelled.signal }, () => get(client())).catch((e) => e)) as Error;
+    expect(err.message).toBe("the operation was cancelled (Ctrl-C) while waiting for GitLab to answer GET /api/v4/version.");
+    expect(gitlab.requests).toEqual([]);
+  });
+
   test("Ctrl-C ends a GET waiting on a slow server at once", async () => {
     const server = await startServer(() => undefined); // never answers
     try {
