@@ -288,6 +288,36 @@ describe("server URL", () => {
   });
 });
 
+describe("failures of the server while projects are checked, and of the settings", () => {
+  test("a project answered 500 or by a dropped connection fails on that project's property, naming the host or the cause", async () => {
+    const t = token();
+    const p = project();
+    gl.faults.add({ kind: "status", status: 500, path: "/projects/" });
+    const failing = await run(torqueCheck(gl.url, t, [`${gl.url}/${p}`]));
+    const host = new URL(gl.url).host;
+    expect(failing.failures).toEqual([{ property: "repos[0]", reason: expect.stringMatching(new RegExp(`^repos\\[0\\]: GitLab at ${host} answered 500 for project ${p}.*; check the server and try again\\.$`)) }]);
+    gl.faults.clear();
+    gl.faults.add({ kind: "reset", path: "/projects/" });
+    const dropped = await run(torqueCheck(gl.url, t, [`${gl.url}/${project()}`]));
+    expect(dropped.failures).toEqual([{ property: "repos[0]", reason: expect.stringMatching(/^repos\[0\]: GitLab: 127\.0\.0\.1:\d+ dropped the connection during GET /) }]);
+  });
+
+  test("a 429 without Retry-After says so without a wait", async () => {
+    gl.faults.add({ kind: "body", status: 429, body: "{}", path: "/personal_access_tokens/self" });
+    const limited = await run(torqueCheck(gl.url, token(), []));
+    expect(limited.failures).toEqual([
+      { property: "baseUrl", reason: `baseUrl: GitLab at ${new URL(gl.url).host} is rate-limiting requests (429); run again later, or set preflight to "off" for this run.` },
+    ]);
+  });
+
+  test("a wrong gitlab setting is the failure, and nothing is asked", async () => {
+    const ctx = stackConfigContext({ get: (key) => (key === "gitlab-sources:gitlabTimeoutSeconds" ? "never" : undefined) });
+    const result = await run(torqueCheck(gl.url, token(), []), ctx);
+    expect(result.failures).toEqual([{ property: "gitlab-sources:gitlabTimeoutSeconds", reason: expect.stringMatching(/^gitlab-sources:gitlabTimeoutSeconds must be a positive number, not "never"/) }]);
+    expect(tokenRequests()).toBe(0);
+  });
+});
+
 describe("caching per provider process", () => {
   test("once per (root, token), once per (root, token, project); another token or root asks again", async () => {
     const t = token();
