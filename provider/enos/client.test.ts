@@ -173,3 +173,20 @@ describe("failures: one sentence naming the call and the way out", () => {
     await expect(client.create(ds)).rejects.toThrow("EnOS answered action=create with code 50017: quota.");
   });
 });
+
+describe("answers that are no success, each one sentence naming the call", () => {
+  const call = `POST ${SERVICE}?action=search`;
+  const failure = () => client.list().then(() => "listed", (e: Error) => e.message);
+
+  test("a success envelope under a status outside 2xx is no success", async () => {
+    enos.faults.add({ kind: "body", status: 302, body: JSON.stringify(searchBody(1)), path: SERVICE, times: 1 });
+    expect(await failure()).toBe(`EnOS answered 302 to ${call} with a success envelope (code 0), which is no success; check enos:apiGateway and enos:servicePath (now ${DEFAULT_SERVICE_PATH}).`);
+  });
+
+  test("a route the gateway does not offer, and a rate limit that outlasts the retries", async () => {
+    enos.faults.add({ kind: "body", status: 405, body: "{}", path: SERVICE, times: 1 });
+    expect(await failure()).toMatch(/^EnOS at 127\.0\.0\.1:\d+ does not offer POST .*\?action=search \(405\); check enos:servicePath \(now \/data-source-registration\/v2\.0\), see docs\/guides\/api-contracts\.md\.$/);
+    enos.faults.add({ kind: "body", status: 429, body: "{}", path: SERVICE });
+    expect(await failure()).toBe(`EnOS kept rate-limiting ${call} (429) after retries; try again later or lower --parallel.`);
+  });
+});
