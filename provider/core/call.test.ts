@@ -78,6 +78,14 @@ describe("a pause between attempts", () => {
     expect((seen.value as Stopped).message).toBe(`${TIMED_OUT} while polling.`);
   });
 
+  test("a timer that fires a millisecond before the clock reaches the deadline still names the timeout, not Ctrl-C", async () => {
+    const seen = await inCall({ deadline: Date.now() + 300, timeoutSeconds: 60 }, async () => outcome(pause(1_000, "polling")));
+    await jest.advanceTimersByTimeAsync(299);
+    jest.setSystemTime(Date.now() - 1); // the wall clock a millisecond behind the timer's
+    await jest.advanceTimersByTimeAsync(1);
+    expect((seen.value as Stopped).message).toBe(`${TIMED_OUT} while polling.`);
+  });
+
   test("a deadline exactly at its end fails it: no attempt is left", async () => {
     const seen = await inCall({ deadline: Date.now() + 1_000, timeoutSeconds: 60 }, async () => outcome(pause(1_000, "polling")));
     await jest.advanceTimersByTimeAsync(1_000);

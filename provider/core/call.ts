@@ -31,11 +31,11 @@ export function currentCall(): Call {
   return current.getStore() ?? {};
 }
 
-/** Why the operation must stop now (cancelled, or past its timeout), or undefined. */
-export function stopReason(call = currentCall()): string | undefined {
+/** Why the operation must stop at `now` (cancelled, or past its timeout), or undefined. */
+export function stopReason(call = currentCall(), now = Date.now()): string | undefined {
   const { cancelled, deadline, timeoutSeconds } = call;
   if (cancelled?.aborted) return "the operation was cancelled (Ctrl-C)";
-  if (deadline !== undefined && Date.now() >= deadline) return `the operation reached its timeout of ${timeoutSeconds} s (customTimeouts)`;
+  if (deadline !== undefined && now >= deadline) return `the operation reached its timeout of ${timeoutSeconds} s (customTimeouts)`;
   return undefined;
 }
 
@@ -63,7 +63,7 @@ export class Stopped extends ProviderError {
 export function pause(ms: number, what: string): Promise<void> {
   // Read now: the abort event fires in the context of the Cancel request, not of this one.
   const call = currentCall();
-  const stopped = () => new Stopped(stopReason(call) ?? "the operation was cancelled (Ctrl-C)", what);
+  const stopped = (now?: number) => new Stopped(stopReason(call, now) ?? "the operation was cancelled (Ctrl-C)", what);
   if (stopReason(call)) return Promise.reject(stopped());
   const { cancelled } = call;
   const left = timeLeftMs();
@@ -75,7 +75,9 @@ export function pause(ms: number, what: string): Promise<void> {
       else resolve();
     };
     const onAbort = () => finish(stopped());
-    const timer = setTimeout(() => finish(left !== undefined && left <= ms ? stopped() : undefined), left === undefined ? ms : Math.min(ms, left));
+    // A timer may fire a millisecond before Date.now() reaches the deadline: the wait ended at it all the same.
+    const atDeadline = () => stopped(Math.max(Date.now(), call.deadline ?? 0));
+    const timer = setTimeout(() => finish(left !== undefined && left <= ms ? atDeadline() : undefined), left === undefined ? ms : Math.min(ms, left));
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: finish() removes the listener on every path, so `once` changes nothing.
     cancelled?.addEventListener("abort", onAbort, { once: true });
   });
